@@ -1,0 +1,58 @@
+"""The ``minsheng`` command: global options and the wiring of every command group."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from minsheng_cli import __version__
+from minsheng_cli.cli import imports, register, supervision
+from minsheng_cli.cli.common import MinshengGroup, State, default_db_path, resolve_actor
+from minsheng_cli.i18n import LANGS, resolve_lang
+
+app = typer.Typer(
+    cls=MinshengGroup,
+    name="minsheng",
+    help="Supervision register (监督台账) for major livelihood projects (重大民生实事项目).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"minsheng {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    ctx: typer.Context,
+    db: Annotated[Path | None, typer.Option(
+        "--db", help="Register file (default: MINSHENG_DB, else the per-user data dir)")] = None,
+    lang: Annotated[str | None, typer.Option(
+        "--lang", help="zh | en (default: MINSHENG_LANG, else the locale)")] = None,
+    by: Annotated[str | None, typer.Option(
+        "--by", help="Who records (default: MINSHENG_USER, else the login name)")] = None,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=version_callback, is_eager=True, help="Show the version")] = False,
+) -> None:
+    """Supervision register (监督台账) for major livelihood projects (重大民生实事项目)."""
+    chosen = resolve_lang(lang)
+    if chosen not in LANGS:
+        raise typer.BadParameter(f"{lang!r} is not a language; expected zh or en",
+                                 param_hint="--lang")
+    ctx.obj = State(db_path=db or default_db_path(), lang=chosen, actor=resolve_actor(by))
+
+
+register.install(app)
+supervision.install(app)
+app.add_typer(imports.app, name="import")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,88 @@
+"""Settings a register keeps (``minsheng config``): thresholds and counts, with defaults.
+
+They are rules' parameters, not constants: a congress may set the yellow and red lag
+differently, count deadlines in other numbers of working days, or judge 序时进度 by months.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from minsheng_cli.domain.errors import InvalidValue, NotFound
+
+
+def _number(low: float, high: float) -> Callable[[str, str], str]:
+    def parse(text: str, key: str) -> str:
+        try:
+            value = float(text)
+        except ValueError:
+            value = float("nan")
+        if not low <= value <= high:
+            raise InvalidValue(key, text, f"a number from {low:g} to {high:g}")
+        return f"{value:g}"
+
+    return parse
+
+
+def _whole(low: int, high: int) -> Callable[[str, str], str]:
+    def parse(text: str, key: str) -> str:
+        if not text.strip().isdigit() or not low <= int(text) <= high:
+            raise InvalidValue(key, text, f"a whole number from {low} to {high}")
+        return str(int(text))
+
+    return parse
+
+
+def _choice(*choices: str) -> Callable[[str, str], str]:
+    def parse(text: str, key: str) -> str:
+        if text.strip() not in choices:
+            raise InvalidValue(key, text, " or ".join(choices))
+        return text.strip()
+
+    return parse
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    default: str
+    parse: Callable[[str, str], str]
+    description: str
+
+
+SETTINGS: dict[str, Setting] = {
+    s.key: s
+    for s in (
+        Setting("yellow_lag", "10", _number(0, 100), "lag behind 序时进度 (pp) that turns yellow"),
+        Setting("red_lag", "30", _number(0, 100), "lag (pp) beyond which it is red"),
+        Setting("stale_days", "31", _whole(1, 366), "days after which the last figure is stale"),
+        Setting("schedule_basis", "days", _choice("days", "months"),
+                "序时进度 by days, or by months (month-end = month/12)"),
+        Setting("ordinary_days", "5", _whole(1, 120),
+                "working days to rectify an ordinary issue"),
+        Setting("major_days", "15", _whole(1, 250), "working days to rectify a major issue"),
+        Setting("overlap_days", "7", _whole(0, 90),
+                "days within which a second group's visit to a project is a duplicate"),
+    )
+}
+
+
+def check_setting(key: str, value: str) -> str:
+    """The value as stored, or an error naming the key, the value and what is accepted."""
+    setting = SETTINGS.get(key)
+    if setting is None:
+        raise NotFound("setting", key, "known: " + ", ".join(SETTINGS))
+    return setting.parse(value, key)
+
+
+def effective(stored: Mapping[str, str]) -> dict[str, str]:
+    """Every setting's value: the stored one, else the default."""
+    return {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
+
+
+def check_thresholds(values: Mapping[str, str]) -> None:
+    if float(values["yellow_lag"]) > float(values["red_lag"]):
+        raise InvalidValue(
+            "yellow_lag", values["yellow_lag"], f"at most red_lag ({values['red_lag']})"
+        )

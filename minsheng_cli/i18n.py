@@ -1,0 +1,116 @@
+"""Chinese and English labels: column headers and the words for enumeration codes.
+
+Codes (``red``, ``schedule``, ``transferred``) are what the register stores and what
+machine formats print; people reading a table or a markdown report see the words of
+their language.  The language is ``--lang``, else ``MINSHENG_LANG``, else the locale
+(zh_* → Chinese), else English.
+"""
+
+from __future__ import annotations
+
+import os
+
+from minsheng_cli.domain import values
+
+LANGS = ("zh", "en")
+
+LABELS: dict[str, tuple[str, str]] = {
+    "code": ("编号", "code"),
+    "year": ("年度", "year"),
+    "item": ("事项", "item"),
+    "name": ("项目名称", "name"),
+    "project": ("项目", "project"),
+    "content": ("建设内容", "content"),
+    "department": ("牵头单位", "department"),
+    "partners": ("配合单位", "partners"),
+    "district": ("区县", "district"),
+    "leader": ("分管领导", "leader"),
+    "target": ("目标", "target"),
+    "unit": ("单位", "unit"),
+    "budget": ("计划投资(万元)", "budget (10k yuan)"),
+    "start": ("开始", "start"),
+    "due": ("完成时限", "due"),
+    "id": ("序号", "id"),
+    "date": ("日期", "date"),
+    "pct": ("进度(%)", "pct"),
+    "done": ("完成数量", "done"),
+    "funds": ("累计投资(万元)", "funds (10k yuan)"),
+    "source": ("来源", "source"),
+    "note": ("备注", "note"),
+    "visit_id": ("走访", "visit"),
+    "group": ("监督小组", "group"),
+    "level": ("层级", "level"),
+    "cadence": ("频次", "cadence"),
+    "members": ("成员", "members"),
+    "projects": ("项目数", "projects"),
+    "method": ("方式", "method"),
+    "visitors": ("参加人员", "visitors"),
+    "observed_pct": ("观察进度(%)", "observed pct"),
+    "observed_done": ("观察数量", "observed done"),
+    "observed_funds": ("观察投资", "observed funds"),
+    "finding": ("发现问题", "finding"),
+    "suggestion": ("意见建议", "suggestion"),
+    "photos": ("照片", "photos"),
+    "created_by": ("记录人", "recorded by"),
+    "created_at": ("记录时间", "recorded at"),
+    "category": ("类别", "category"),
+    "severity": ("程度", "severity"),
+    "text": ("问题描述", "description"),
+    "found_on": ("发现日期", "found on"),
+    "visit_date": ("走访日期", "visit date"),
+    "status": ("状态", "status"),
+    "deadline": ("整改时限", "deadline"),
+    "verdict": ("复核意见", "verdict"),
+    "action": ("环节", "step"),
+    "from_status": ("原状态", "from"),
+    "to_status": ("新状态", "to"),
+    "key": ("设置项", "setting"),
+    "value": ("值", "value"),
+    "default": ("默认值", "default"),
+    "description": ("说明", "description"),
+    "table": ("表", "table"),
+    "rows": ("行数", "rows"),
+}
+
+ENUMS: dict[str, dict[str, list[str]]] = {
+    "category": values.CATEGORY,
+    "level": values.LEVEL,
+    "severity": values.SEVERITY,
+    "method": values.METHOD,
+    "issue_status": values.ISSUE_STATUS,
+    "verdict": values.VERDICT,
+    "light": values.LIGHT,
+    "status": values.STATUS,
+    "cadence": {"monthly": ["每月"], "quarterly": ["每季度"]},
+    "source": {"report": ["部门报送"], "visit": ["实地查看"]},
+    "action": {
+        "flag": ["发现"], "transfer": ["转办"], "respond": ["反馈"], "close": ["销号"],
+        "reopen": ["退回重办"], "withdraw": ["撤回"],
+    },
+}
+
+
+def resolve_lang(option: str | None) -> str:
+    for candidate in (option, os.environ.get("MINSHENG_LANG")):
+        if candidate:
+            return candidate.lower()[:2]
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        locale = os.environ.get(var, "")
+        if locale:
+            return "zh" if locale.lower().startswith("zh") else "en"
+    return "en"
+
+
+def label(key: str, lang: str) -> str:
+    zh, en = LABELS.get(key, (key, key))
+    return zh if lang == "zh" else en
+
+
+def word(enum: str, code: str | None, lang: str) -> str:
+    """The word for an enumeration code in ``lang`` (the code itself in English)."""
+    if code is None:
+        return ""
+    if lang != "zh":
+        return str(code).replace("_", " ")
+    words = ENUMS.get(enum, {}).get(code)
+    return words[0] if words else str(code)

@@ -1,0 +1,94 @@
+"""Cards: one record with its history (a project for ``show``, an issue for ``issue show``)."""
+
+from __future__ import annotations
+
+import sys
+
+from minsheng_cli import i18n
+from minsheng_cli.render.output import (
+    cols,
+    dump_json,
+    machine_value,
+    write_record,
+    write_rows,
+)
+
+PROJECT_FIELDS = cols(
+    "code", "year", "item", "name", "content", "department", "partners", "district", "leader",
+    "target:num", "unit", "budget:num", "start", "due",
+)
+PLAN = cols("date", "pct:pct")
+PROGRESS = cols("date", "pct:pct", "done:num", "funds:num", "source:enum:source", "visit_id",
+                "note", "created_by")
+VISITS = cols("id", "date", "group", "method:enum:method", "visitors", "observed_pct:pct",
+              "finding", "suggestion", "created_by")
+ISSUES = cols("id", "category:enum:category", "severity:enum:severity", "text", "department",
+              "found_on", "status:enum:issue_status", "deadline", "verdict:enum:verdict")
+
+SECTIONS = {
+    "plan": (("计划节点", "Plan points"), PLAN),
+    "progress": (("进展", "Progress"), PROGRESS),
+    "visits": (("实地查看", "Visits"), VISITS),
+    "issues": (("问题", "Issues"), ISSUES),
+}
+
+
+def section_title(titles: tuple[str, str], lang: str) -> str:
+    return titles[0] if lang == "zh" else titles[1]
+
+
+def write_project_card(card, fmt: str, lang: str, out=None) -> None:
+    out = out or sys.stdout
+    sections = {"plan": card.plan, "progress": card.progress, "visits": card.visits,
+                "issues": card.issues}
+    if fmt in ("json", "jsonl"):
+        data = {c.key: machine_value(card.project.get(c.key)) for c in PROJECT_FIELDS}
+        data["groups"] = card.groups
+        for name, rows in sections.items():
+            columns = SECTIONS[name][1]
+            data[name] = [{c.key: machine_value(r.get(c.key)) for c in columns} for r in rows]
+        dump_json(data, out)
+        return
+    project = {**card.project, "groups": card.groups}
+    write_record(project, [*PROJECT_FIELDS, *cols("groups")], fmt, lang, out)
+    for name, rows in sections.items():
+        titles, columns = SECTIONS[name]
+        title = section_title(titles, lang)
+        if fmt in ("tsv", "csv"):
+            out.write(f"\n# {name}\n")
+        elif fmt == "markdown":
+            out.write(f"\n### {title}\n\n")
+        else:
+            out.write(f"\n{title}\n")
+        if rows:
+            write_rows(rows, columns, fmt, lang, out)
+        elif fmt not in ("tsv", "csv"):
+            out.write(("（无）" if lang == "zh" else "(none)") + "\n")
+
+
+ISSUE_FIELDS = cols(
+    "id", "code", "project", "category:enum:category", "severity:enum:severity", "text",
+    "department", "group", "visit_date", "found_on", "status:enum:issue_status", "deadline",
+    "verdict:enum:verdict", "created_by",
+)
+EVENTS = cols("date", "action:enum:action", "from_status:enum:issue_status",
+              "to_status:enum:issue_status", "department", "deadline", "verdict:enum:verdict",
+              "note", "created_by", "created_at")
+
+
+def write_issue_history(history, fmt: str, lang: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt in ("json", "jsonl"):
+        data = {c.key: machine_value(history.issue.get(c.key)) for c in ISSUE_FIELDS}
+        data["events"] = [{c.key: machine_value(e.get(c.key)) for c in EVENTS}
+                          for e in history.events]
+        dump_json(data, out)
+        return
+    write_record(history.issue, ISSUE_FIELDS, fmt, lang, out)
+    title = "处理过程" if lang == "zh" else "History"
+    out.write(f"\n### {title}\n\n" if fmt == "markdown" else f"\n{title}\n")
+    write_rows(history.events, EVENTS, fmt, lang, out)
+
+
+def label(key: str, lang: str) -> str:
+    return i18n.label(key, lang)

@@ -1,0 +1,225 @@
+"""The one output sink: rows and their columns → table, tsv, csv, json, jsonl or markdown.
+
+Machine formats (tsv, csv, json, jsonl) carry English keys and enumeration codes, numbers
+as numbers and dates ISO — the contract scripts rely on.  Human formats (table, markdown)
+carry labels and words in the user's language.  Rich and tabulate are imported only when
+those formats are asked for (they cost start-up time).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TextIO
+
+from minsheng_cli import i18n
+
+FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
+FORMULA_START = ("=", "+", "-", "@")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: the row key, how to show its value, and (optionally) its enumeration."""
+
+    key: str
+    kind: str = "text"  # text | pct | num | int | date | enum
+    enum: str | None = None
+    label: str | None = None
+
+    def title(self, lang: str) -> str:
+        return i18n.label(self.label or self.key, lang)
+
+
+def col(spec: str) -> Column:
+    """``"code"``, ``"expected_pct:pct"``, ``"light:enum:light"`` → Column."""
+    parts = spec.split(":")
+    return Column(parts[0], parts[1] if len(parts) > 1 else "text", parts[2] if len(parts) > 2
+                  else None)
+
+
+def cols(*specs: str) -> list[Column]:
+    return [col(s) for s in specs]
+
+
+def round_number(value):
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        rounded = round(value, 2)
+        return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
+    return value
+
+
+def machine_value(value):
+    return round_number(value)
+
+
+def text_value(column: Column, value, lang: str) -> str:
+    """A cell as text for people: enumerations translated, numbers to two decimals."""
+    if value is None:
+        return ""
+    if column.kind == "enum":
+        return i18n.word(column.enum or column.key, value, lang)
+    if column.kind == "pct" and isinstance(value, int | float):
+        return f"{value:.2f}"
+    if isinstance(value, bool):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, float):
+        value = round_number(value)
+    if isinstance(value, list | tuple):
+        return "、".join(str(v) for v in value) if lang == "zh" else ", ".join(map(str, value))
+    return str(value)
+
+
+def plain_value(value) -> str:
+    """A cell for tsv/csv: codes as they are, numbers rounded, lists joined with ';'."""
+    value = machine_value(value)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list | tuple):
+        return ";".join(str(v) for v in value)
+    return str(value)
+
+
+def neutralize_formula(text: str) -> str:
+    """Spreadsheets run a cell that starts with = + - @: make it text (CSV injection)."""
+    if text.startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def write_rows(
+    rows: Sequence[dict],
+    columns: Sequence[Column],
+    fmt: str,
+    lang: str,
+    out: TextIO | None = None,
+    *,
+    title: str | None = None,
+    color: bool | None = None,
+) -> None:
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump([{c.key: machine_value(r.get(c.key)) for c in columns} for r in rows], out,
+                  ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif fmt == "jsonl":
+        for r in rows:
+            out.write(json.dumps({c.key: machine_value(r.get(c.key)) for c in columns},
+                                 ensure_ascii=False) + "\n")
+    elif fmt == "tsv":
+        out.write("\t".join(c.key for c in columns) + "\n")
+        for r in rows:
+            cells = (plain_value(r.get(c.key)) for c in columns)
+            out.write("\t".join(cell_tsv(x) for x in cells) + "\n")
+    elif fmt == "csv":
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([c.key for c in columns])
+        for r in rows:
+            writer.writerow([csv_cell(c, r.get(c.key)) for c in columns])
+    elif fmt == "markdown":
+        write_markdown(rows, columns, lang, out, title=title)
+    else:
+        write_table(rows, columns, lang, out, title=title, color=color)
+
+
+def cell_tsv(text: str) -> str:
+    return text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
+
+
+def csv_cell(column: Column, value) -> str:
+    text = plain_value(value)
+    if column.kind == "text" and isinstance(value, str):
+        return neutralize_formula(text)
+    return text
+
+
+def write_markdown(rows, columns, lang, out, *, title=None) -> None:
+    from tabulate import tabulate
+
+    if title:
+        out.write(f"### {title}\n\n")
+    body = [[md_cell(text_value(c, r.get(c.key), lang)) for c in columns] for r in rows]
+    align = ["right" if c.kind in ("pct", "num", "int") else "left" for c in columns]
+    out.write(
+        tabulate(body, headers=[c.title(lang) for c in columns], tablefmt="pipe",
+                 disable_numparse=True, colalign=align)
+        + "\n"
+    )
+
+
+def md_cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
+
+
+LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "bold red", "done": "blue",
+                "overdue": "bold red", "seriously_behind": "red", "behind": "yellow"}
+
+
+def write_table(rows, columns, lang, out, *, title=None, color=None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    is_terminal = out.isatty() if hasattr(out, "isatty") else False
+    console = Console(file=out, no_color=not (is_terminal if color is None else color),
+                      highlight=False, soft_wrap=False)
+    table = Table(title=title, show_lines=False, header_style="bold")
+    for c in columns:
+        table.add_column(c.title(lang), overflow="fold",
+                         justify="right" if c.kind in ("pct", "num", "int") else "left")
+    for r in rows:
+        cells = []
+        for c in columns:
+            text = text_value(c, r.get(c.key), lang)
+            style = LIGHT_STYLES.get(r.get(c.key)) if c.enum in ("light", "status") else None
+            cells.append(Text(text, style=style or ""))
+        table.add_row(*cells)
+    console.print(table)
+
+
+def write_record(record: dict, fields: Iterable[Column], fmt: str, lang: str, out=None) -> None:
+    """One record (a project card's header, an issue): key/value lines or a JSON object."""
+    out = out or sys.stdout
+    fields = list(fields)
+    if fmt in ("json", "jsonl"):
+        json.dump({c.key: machine_value(record.get(c.key)) for c in fields}, out,
+                  ensure_ascii=False, indent=2 if fmt == "json" else None)
+        out.write("\n")
+        return
+    pairs = [{"key": c.title(lang), "value": text_value(c, record.get(c.key), lang)}
+             for c in fields]
+    if fmt in ("tsv", "csv"):
+        write_rows(
+            [{"key": c.key, "value": plain_value(record.get(c.key))} for c in fields],
+            cols("key", "value"), fmt, lang, out,
+        )
+    elif fmt == "markdown":
+        for p in pairs:
+            out.write(f"- **{p['key']}**: {md_cell(p['value'])}\n")
+        out.write("\n")
+    else:
+        width = max((display_width(p["key"]) for p in pairs), default=0)
+        for p in pairs:
+            pad = " " * (width - display_width(p["key"]))
+            out.write(f"{p['key']}{pad}  {p['value']}\n")
+
+
+def display_width(text: str) -> int:
+    from wcwidth import wcswidth
+
+    width = wcswidth(text)
+    return width if width >= 0 else len(text)
+
+
+def dump_json(data, out=None) -> None:
+    out = out or sys.stdout
+    json.dump(data, out, ensure_ascii=False, indent=2, default=str)
+    out.write("\n")

@@ -1,0 +1,188 @@
+"""Importing spreadsheets (all-or-nothing) and loading the bundled sample register.
+
+Each import parses every row first (``domain.imports``), then checks the rows against the
+register, then writes them all in one transaction: a bad row anywhere means nothing is
+written, and the error names its line.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from minsheng_cli.domain import imports as rows_of
+from minsheng_cli.domain.errors import InvalidValue, NotFound, UserError
+from minsheng_cli.domain.model import check_not_future
+from minsheng_cli.services import Register
+from minsheng_cli.services import register as uses
+from minsheng_cli.store import register as store
+from minsheng_cli.store.audit import WriteContext
+
+KINDS = ("projects", "progress", "visits", "groups", "assignments", "plans", "issues")
+
+
+def run_import(
+    reg: Register,
+    ctx: WriteContext,
+    kind: str,
+    sheet: rows_of.Sheet,
+    source: str,
+    today: date,
+    default_year: int | None = None,
+) -> int:
+    """Import ``sheet`` as ``kind``; return the number of rows written."""
+    if kind not in KINDS:
+        raise InvalidValue("kind", kind, " | ".join(KINDS))
+    return IMPORTERS[kind](reg, ctx, sheet, source, today, default_year)
+
+
+def refuse(source: str, problems: list[str]) -> None:
+    if problems:
+        raise rows_of.ImportError_(source, problems)
+
+
+def import_projects(reg, ctx, sheet, source, today, default_year) -> int:
+    records = rows_of.parse_rows(
+        "projects", sheet, lambda c: rows_of.project_from(c, default_year), source
+    )
+    problems = rows_of.duplicates((line, p.code) for line, p in records)
+    existing = store.existing_codes(reg.db, [p.code for _, p in records])
+    problems += [
+        f"line {line}: project {p.code!r} is already in the register"
+        for line, p in records if p.code in existing
+    ]
+    refuse(source, problems)
+    store.insert_projects(reg.db, ctx, [p for _, p in records])
+    return len(records)
+
+
+def import_progress(reg, ctx, sheet, source, today, default_year) -> int:
+    records = rows_of.parse_rows("progress", sheet, rows_of.progress_from, source)
+    rows = per_line(source, records, lambda r: uses.progress_rows(reg, ctx, [r], today)[0])
+    store.insert_progress(reg.db, ctx, rows)
+    return len(rows)
+
+
+def import_visits(reg, ctx, sheet, source, today, default_year) -> int:
+    records = rows_of.parse_rows("visits", sheet, rows_of.visit_from, source)
+    per_line(source, records, lambda v: uses.record_visit(reg, ctx, v, today))
+    return len(records)
+
+
+def import_groups(reg, ctx, sheet, source, today, default_year) -> int:
+    records = rows_of.parse_rows("groups", sheet, rows_of.group_from, source)
+    problems = rows_of.duplicates((line, g.name) for line, g in records)
+    refuse(source, problems)
+    for line, group in records:
+        if store.get_group(reg.db, group.name):
+            problems.append(f"line {line}: group {group.name!r} already exists")
+    refuse(source, problems)
+    for _, group in records:
+        store.insert_group(reg.db, ctx, group)
+    return len(records)
+
+
+def import_assignments(reg, ctx, sheet, source, today, default_year) -> int:
+    records = rows_of.parse_rows(
+        "assignments", sheet, lambda c: (c.get("group"), c.raw("code") or ""), source
+    )
+    refuse(source, rows_of.duplicates((line, f"{g} {c}") for line, (g, c) in records))
+    added = 0
+
+    def check(pair):
+        group, code = uses.require_group(reg, pair[0]), uses.require_project(reg, pair[1])
+        return group["id"], code["code"]
+
+    pairs = per_line(source, records, check)
+    for group_id, code in pairs:
+        if code not in store.assigned_codes(reg.db, group_id):
+            store.insert_assignments(reg.db, ctx, group_id, [code])
+            added += 1
+    return added
+
+
+def import_plans(reg, ctx, sheet, source, today, default_year) -> int:
+    from minsheng_cli.domain import values
+    from minsheng_cli.domain.periods import parse_date
+
+    records = rows_of.parse_rows(
+        "plans", sheet,
+        lambda c: (c.raw("code") or "", c.get("date", parse_date), c.get("pct", values.parse_pct)),
+        source,
+    )
+    per_line(source, records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r))
+    return len(records)
+
+
+def import_issues(reg, ctx, sheet, source, today, default_year) -> int:
+    records = rows_of.parse_rows("issues", sheet, lambda c: rows_of.issue_from(c, today), source)
+    per_line(source, records, lambda r: record_imported_issue(reg, ctx, *r, today=today))
+    return len(records)
+
+
+def record_imported_issue(reg, ctx, issue, visit_date, status, *, today: date) -> int:
+    """An issue row from a spreadsheet: find its visit by group and date."""
+    if visit_date is not None:
+        if issue.group is None:
+            raise InvalidValue("visit_date", visit_date, "a visit date together with a group")
+        group = uses.require_group(reg, issue.group)
+        row = reg.db.execute(
+            "SELECT id FROM visits WHERE project_code = ? AND group_id = ? AND date = ? "
+            "ORDER BY id LIMIT 1",
+            [issue.code, group["id"], visit_date],
+        ).fetchone()
+        if row is None:
+            raise NotFound("visit", f"{issue.group} {issue.code} {visit_date}")
+        issue = type(issue)(**{**issue.__dict__, "visit_id": row[0], "group": None})
+    check_not_future(issue.found_on, today, "found_on")
+    if status not in ("open", "transferred"):
+        raise InvalidValue("status", status, "open (待转办) or transferred (已转办) on import")
+    issue_id, _ = uses.record_issue(reg, ctx, issue, "open")
+    if status == "transferred":
+        from minsheng_cli.services import workflow
+
+        workflow.transfer_in_tx(reg, ctx, issue_id, day=issue.found_on)
+    return issue_id
+
+
+def per_line(source: str, records: list, action) -> list:
+    """Run ``action`` on each record; name every failing line; refuse if any failed."""
+    results, problems = [], []
+    for line, record in records:
+        try:
+            results.append(action(record))
+        except InvalidValue as error:
+            problems.append(f"line {line}, column {error.field}: {error.value!r} is not valid; "
+                            f"expected {error.accepted}")
+        except UserError as error:
+            problems.append(f"line {line}: {error}")
+    refuse(source, problems)
+    return results
+
+
+IMPORTERS = {
+    "projects": import_projects,
+    "progress": import_progress,
+    "visits": import_visits,
+    "groups": import_groups,
+    "assignments": import_assignments,
+    "plans": import_plans,
+    "issues": import_issues,
+}
+
+SAMPLE_ORDER = ("projects", "plans", "groups", "assignments", "progress", "visits", "issues")
+
+
+def load_sample(reg: Register, ctx: WriteContext, folder: Path, today: date, read_sheet) -> dict:
+    """Load the bundled sample register (data/sample/*.csv); refuse on a non-empty register."""
+    if store.row_counts(reg.db)["projects"]:
+        raise UserError(
+            f"register {reg.path} already holds projects; load the sample into a new one "
+            "(e.g. `minsheng --db sample.db init --sample`)"
+        )
+    counts = {}
+    with reg.write():
+        for kind in SAMPLE_ORDER:
+            path = folder / f"{kind}.csv"
+            counts[kind] = IMPORTERS[kind](reg, ctx, read_sheet(path), path.name, today, None)
+    return counts

@@ -1,0 +1,326 @@
+"""Use cases of the register itself: the year's list, plans, progress, groups, visits, issues."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+from minsheng_cli.domain import settings as domain_settings
+from minsheng_cli.domain.errors import Conflict, InvalidValue, NotFound
+from minsheng_cli.domain.model import (
+    NewGroup,
+    NewIssue,
+    NewProgress,
+    NewProject,
+    NewVisit,
+    check_not_future,
+)
+from minsheng_cli.domain.periods import Period
+from minsheng_cli.services import Register
+from minsheng_cli.store import migrations
+from minsheng_cli.store import register as store
+from minsheng_cli.store.audit import WriteContext
+
+# -- lookups that name what is accepted ------------------------------------------------------
+
+
+def require_project(reg: Register, code: str) -> dict:
+    project = store.get_project(reg.db, code)
+    if project is None:
+        raise NotFound("project", code, "see `minsheng projects`")
+    return project
+
+
+def require_group(reg: Register, name: str) -> dict:
+    group = store.get_group(reg.db, name)
+    if group is None:
+        names = store.group_names(reg.db)
+        hint = "known: " + ", ".join(names[:12]) if names else "add one with `minsheng add-group`"
+        raise NotFound("group", name, hint)
+    return group
+
+
+def settings(reg: Register) -> dict[str, str]:
+    return domain_settings.effective(store.read_settings(reg.db))
+
+
+# -- info --------------------------------------------------------------------------------------
+
+
+def info(reg: Register) -> dict:
+    applied = migrations.applied_names(reg.db)
+    return {
+        "path": str(reg.path),
+        "schema_version": len(applied),
+        "schema": applied[-1] if applied else None,
+        "counts": store.row_counts(reg.db),
+    }
+
+
+# -- projects --------------------------------------------------------------------------------
+
+
+def add_project(reg: Register, ctx: WriteContext, project: NewProject) -> None:
+    project.validate()
+    with reg.write():
+        if store.get_project(reg.db, project.code):
+            raise Conflict(f"project {project.code!r} already exists; codes are unique")
+        store.insert_projects(reg.db, ctx, [project])
+
+
+def projects(reg: Register, **filters) -> list[dict]:
+    return store.list_projects(reg.db, **filters)
+
+
+@dataclass
+class ProjectCard:
+    """Everything the register holds on one project (``show CODE``)."""
+
+    project: dict
+    plan: list[dict]
+    progress: list[dict]
+    visits: list[dict]
+    issues: list[dict]
+    groups: list[str] = field(default_factory=list)
+
+
+def project_card(reg: Register, code: str) -> ProjectCard:
+    project = require_project(reg, code)
+    groups = [
+        r[0]
+        for r in reg.db.execute(
+            """SELECT g.name FROM assignments a JOIN supervision_groups g ON g.id = a.group_id
+               WHERE a.project_code = ? ORDER BY g.name""",
+            [code],
+        )
+    ]
+    return ProjectCard(
+        project=project,
+        plan=store.plan_points(reg.db, code),
+        progress=store.progress_history(reg.db, code),
+        visits=store.list_visits(reg.db, code=code),
+        issues=store.list_issues(reg.db, code=code),
+        groups=groups,
+    )
+
+
+def add_plan_point(reg: Register, ctx: WriteContext, code: str, day: date, pct: float) -> int:
+    with reg.write():
+        return add_plan_point_in_tx(reg, ctx, code, day, pct)
+
+
+def add_plan_point_in_tx(reg: Register, ctx: WriteContext, code: str, day: date, pct: float) -> int:
+    project = require_project(reg, code)
+    start, due = date.fromisoformat(project["start"]), date.fromisoformat(project["due"])
+    if not start <= day <= due:
+        raise InvalidValue("date", day.isoformat(), f"a date from {start} to {due}")
+    return store.insert_plan_point(reg.db, ctx, code, day.isoformat(), pct)
+
+
+# -- progress --------------------------------------------------------------------------------
+
+
+def progress_rows(
+    reg: Register, ctx: WriteContext, reports: list[NewProgress], today: date
+) -> list[dict]:
+    """Check reports against the register (codes, targets, dates) and build their rows."""
+    targets = store.project_targets(reg.db, [r.code for r in reports])
+    rows = []
+    for report in reports:
+        if report.code not in targets:
+            raise NotFound("project", report.code, "see `minsheng projects`")
+        check_not_future(report.date, today)
+        report.figure.validate()
+        pct = report.figure.resolve_pct(report.code, targets[report.code])
+        rows.append(
+            store.progress_row(
+                ctx, report.code, report.date.isoformat(), pct, report.figure.done,
+                report.figure.funds, "report", note=report.note,
+            )
+        )
+    return rows
+
+
+def add_progress(reg: Register, ctx: WriteContext, report: NewProgress, today: date) -> int:
+    if not report.figure.has_progress:
+        raise InvalidValue("pct", "", "--pct P or --done QTY")
+    with reg.write():
+        rows = progress_rows(reg, ctx, [report], today)
+        return store.insert_progress(reg.db, ctx, rows)[0]
+
+
+# -- groups ------------------------------------------------------------------------------------
+
+
+def add_group(reg: Register, ctx: WriteContext, group: NewGroup) -> int:
+    with reg.write():
+        if store.get_group(reg.db, group.name):
+            raise Conflict(f"group {group.name!r} already exists")
+        return store.insert_group(reg.db, ctx, group)
+
+
+def groups(reg: Register) -> list[dict]:
+    return store.list_groups(reg.db)
+
+
+@dataclass(frozen=True)
+class Assigned:
+    added: list[str]
+    already: list[str]
+
+
+def assign(
+    reg: Register,
+    ctx: WriteContext,
+    group_name: str,
+    codes: list[str],
+    *,
+    all_projects: bool = False,
+    district: str | None = None,
+) -> Assigned:
+    chosen = sum([bool(codes), all_projects, district is not None])
+    if chosen != 1:
+        raise InvalidValue("projects", " ".join(codes), "project codes, --all or --district D")
+    with reg.write():
+        group = require_group(reg, group_name)
+        if codes:
+            known = store.existing_codes(reg.db, codes)
+            unknown = [c for c in codes if c not in known]
+            if unknown:
+                raise NotFound("project", ", ".join(unknown), "see `minsheng projects`")
+            wanted = list(dict.fromkeys(codes))
+        else:
+            wanted = store.codes_where(reg.db, district=district)
+            if not wanted:
+                raise NotFound("projects in district", district or "", "none match")
+        current = store.assigned_codes(reg.db, group["id"])
+        added = [c for c in wanted if c not in current]
+        store.insert_assignments(reg.db, ctx, group["id"], added)
+    return Assigned(added, [c for c in wanted if c in current])
+
+
+# -- visits ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VisitAdded:
+    id: int
+    overlaps: list[dict]
+    not_assigned: bool
+
+
+def visit_row(reg: Register, visit: NewVisit, today: date) -> tuple[dict, dict, float | None]:
+    """Check a visit against the register; return its row, the group and observed pct."""
+    project = require_project(reg, visit.code)
+    group = require_group(reg, visit.group)
+    check_not_future(visit.date, today)
+    visit.figure.validate()
+    pct = visit.figure.resolve_pct(visit.code, project["target"])
+    row = {
+        "project_code": visit.code, "group_id": group["id"], "date": visit.date.isoformat(),
+        "method": visit.method, "visitors": visit.visitors, "finding": visit.finding,
+        "suggestion": visit.suggestion,
+    }
+    return row, group, pct
+
+
+def record_visit(reg: Register, ctx: WriteContext, visit: NewVisit, today: date) -> int:
+    """Insert a visit, its photos and its observed figure; call inside a transaction."""
+    row, _, pct = visit_row(reg, visit, today)
+    visit_id = store.insert_visit(reg.db, ctx, row)
+    store.insert_photos(reg.db, ctx, visit_id, visit.photos)
+    if not visit.figure.empty:
+        figure = visit.figure
+        store.insert_progress(reg.db, ctx, [
+            store.progress_row(ctx, visit.code, row["date"], pct, figure.done, figure.funds,
+                               "visit", visit_id=visit_id)
+        ])
+    return visit_id
+
+
+def add_visit(reg: Register, ctx: WriteContext, visit: NewVisit, today: date) -> VisitAdded:
+    for photo in visit.photos:
+        if not Path(photo).is_file():
+            raise InvalidValue("photo", photo, "the path of an existing file")
+    with reg.write():
+        visit_id = record_visit(reg, ctx, visit, today)
+        group = store.get_group(reg.db, visit.group)
+        window = int(settings(reg)["overlap_days"])
+        since = (visit.date - timedelta(days=window)).isoformat()
+        overlaps = store.recent_visits_by_others(
+            reg.db, visit.code, group["id"], since, visit.date.isoformat()
+        ) if window else []
+        not_assigned = visit.code not in store.assigned_codes(reg.db, group["id"])
+    return VisitAdded(visit_id, overlaps, not_assigned)
+
+
+def visits(
+    reg: Register, *, group: str | None = None, code: str | None = None,
+    period: Period | None = None,
+) -> list[dict]:
+    if group is not None:
+        require_group(reg, group)
+    if code is not None:
+        require_project(reg, code)
+    return store.list_visits(
+        reg.db, group=group, code=code,
+        start=period.start.isoformat() if period else None,
+        end=period.end.isoformat() if period else None,
+    )
+
+
+# -- issues ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IssueFlagged:
+    id: int
+    same_category_open: list[int]
+
+
+def flag(reg: Register, ctx: WriteContext, issue: NewIssue, today: date) -> IssueFlagged:
+    check_not_future(issue.found_on, today)
+    with reg.write():
+        issue_id, same = record_issue(reg, ctx, issue, "open")
+    return IssueFlagged(issue_id, same)
+
+
+def record_issue(
+    reg: Register, ctx: WriteContext, issue: NewIssue, status: str
+) -> tuple[int, list[int]]:
+    """Insert an issue and its first event; call inside a transaction."""
+    require_project(reg, issue.code)
+    group_id = None
+    if issue.visit_id is not None:
+        visit = store.get_visit(reg.db, issue.visit_id)
+        if visit is None:
+            raise NotFound("visit", issue.visit_id, "see `minsheng visits`")
+        if visit["project_code"] != issue.code:
+            raise InvalidValue(
+                "visit", issue.visit_id, f"a visit to {issue.code} (it was to "
+                f"{visit['project_code']})"
+            )
+        group_id = visit["group_id"]
+    if issue.group is not None:
+        group = require_group(reg, issue.group)
+        if group_id is not None and group["id"] != group_id:
+            raise InvalidValue("group", issue.group, "the group that made the visit")
+        group_id = group["id"]
+    same = [
+        r["id"] for r in store.list_issues(reg.db, code=issue.code, category=issue.category)
+        if r["status"] in ("open", "transferred", "responded")
+    ]
+    issue_id = store.insert_issue(reg.db, ctx, issue, group_id, status)
+    store.insert_issue_event(reg.db, ctx, {
+        "issue_id": issue_id, "action": "flag", "date": issue.found_on.isoformat(),
+        "from_status": None, "to_status": status, "department": issue.department,
+        "deadline": None, "verdict": None, "note": None,
+    })
+    return issue_id, same
+
+
+def issues(reg: Register, **filters) -> list[dict]:
+    if filters.get("code") is not None:
+        require_project(reg, filters["code"])
+    return store.list_issues(reg.db, **filters)

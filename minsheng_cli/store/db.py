@@ -1,0 +1,105 @@
+"""Opening the register file, and the one way to write to it.
+
+The register is one SQLite file.  Every connection gets the same pragmas (WAL, foreign
+keys, a busy timeout).  Writes go through :func:`write_transaction`, which takes the write
+lock up front with ``BEGIN IMMEDIATE``: a deferred transaction that later upgrades to a
+write fails at once under concurrency, whatever the busy timeout.
+
+Failures of the file itself (missing, not SQLite, read-only, locked past the timeout)
+become :class:`RegisterError`, which the CLI reports with exit code 3.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from minsheng_cli.domain.errors import RegisterError
+
+BUSY_TIMEOUT_MS = 10_000
+
+
+def busy_timeout_ms() -> int:
+    """The busy timeout; ``MINSHENG_BUSY_TIMEOUT`` (ms) overrides it, for tests and slow disks."""
+    raw = os.environ.get("MINSHENG_BUSY_TIMEOUT", "")
+    return int(raw) if raw.isdigit() else BUSY_TIMEOUT_MS
+
+
+def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+    """Open the register at ``path`` with the register's pragmas.
+
+    ``create`` allows a new file (``init``); otherwise a missing file is an error that
+    tells the user to run ``minsheng init``.
+    """
+    if not create and not path.exists():
+        raise RegisterError(
+            f"no register at {path}; create it with `minsheng init` "
+            "(or point --db / MINSHENG_DB at an existing one)"
+        )
+    if not path.parent.is_dir():
+        raise RegisterError(f"folder {path.parent} does not exist; create it or use another --db")
+    try:
+        # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writes).
+        db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms() / 1000)
+        db.row_factory = sqlite3.Row
+        db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA synchronous = NORMAL")
+        # Reading the schema is the first touch of the file: a non-SQLite file fails here.
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.Error as error:
+        raise register_error(error, path) from error
+    return db
+
+
+def enable_wal(db: sqlite3.Connection, path: Path) -> None:
+    """Switch the file to WAL (persistent in the file; done once, at ``init``)."""
+    try:
+        db.execute("PRAGMA journal_mode = WAL").fetchone()
+    except sqlite3.Error as error:
+        raise register_error(error, path) from error
+
+
+def register_error(error: sqlite3.Error, path: Path | str) -> RegisterError:
+    """Turn a low-level SQLite failure into a message that says what to do."""
+    text = str(error)
+    if "locked" in text or "busy" in text:
+        return RegisterError(
+            f"register {path} is locked by another program for longer than "
+            f"{busy_timeout_ms() / 1000:g} s; try again when it has finished"
+        )
+    if "readonly" in text or "read-only" in text:
+        return RegisterError(
+            f"register {path} is read-only; check the file's permissions or copy it elsewhere"
+        )
+    if "not a database" in text or "malformed" in text or "corrupt" in text:
+        return RegisterError(
+            f"{path} is not a usable register ({text}); restore it from a backup"
+        )
+    if "unable to open" in text:
+        return RegisterError(f"cannot open register {path}: {text}")
+    return RegisterError(f"register {path} failed: {text}")
+
+
+@contextmanager
+def write_transaction(db: sqlite3.Connection, path: Path | str = "") -> Iterator[None]:
+    """One use case, one transaction: ``BEGIN IMMEDIATE`` … ``COMMIT``, rollback on error."""
+    try:
+        db.execute("BEGIN IMMEDIATE")
+    except sqlite3.Error as error:
+        raise register_error(error, path) from error
+    try:
+        yield
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise
+    try:
+        db.execute("COMMIT")
+    except sqlite3.Error as error:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise register_error(error, path) from error

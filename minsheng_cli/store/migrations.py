@@ -1,0 +1,222 @@
+"""The register's schema, as a sequence of migrations.
+
+Each migration is named ``mNNN_verb_noun`` and is never edited once shipped: a change to
+the schema is a new migration.  They run through ``sqlite_utils.Migrations`` (one
+transaction per step) before foreign keys are enforced.  ``tests/store/test_schema.py``
+pins the exact schema a blank register ends up with.
+
+Storage model: ``projects`` (项, keyed by code) carry the year's list; ``plan_points``
+(节点计划), ``progress`` (进展, from departments' reports and from visits), ``visits``
+(实地查看) and ``issues`` (问题) hang off a project; ``supervision_groups`` (监督评估小组)
+are assigned projects through ``assignments``.  ``issue_events`` is the history of an
+issue's workflow.  ``audit_log`` is append-only and hash-chained: every write to any
+other table appends the row's new content there (see ``store/audit.py``).
+
+Only the ``issues`` row (its status, deadline, verdict) and ``settings`` are ever updated;
+everything else is insert-only, and corrections are new rows.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+MIGRATION_SET = "minsheng"
+
+CATEGORIES = ("schedule", "quality", "funding", "feedback", "factors", "safety", "other")
+ISSUE_STATUSES = ("open", "transferred", "responded", "closed", "withdrawn")
+
+
+def _in(values: tuple[str, ...]) -> str:
+    return "(" + ", ".join(f"'{v}'" for v in values) + ")"
+
+
+STAMP = "created_at TEXT NOT NULL, created_by TEXT NOT NULL"
+
+
+def m001_create_register(db) -> None:
+    """The register as issue #2 describes it: the year's list and what supervision sees."""
+    statements = [
+        f"""CREATE TABLE projects (
+            code TEXT PRIMARY KEY,
+            year INTEGER NOT NULL,
+            item TEXT,
+            name TEXT NOT NULL,
+            content TEXT,
+            department TEXT,
+            partners TEXT,
+            district TEXT,
+            leader TEXT,
+            target REAL CHECK (target IS NULL OR target > 0),
+            unit TEXT,
+            budget REAL CHECK (budget IS NULL OR budget >= 0),
+            start TEXT NOT NULL,
+            due TEXT NOT NULL,
+            {STAMP},
+            CHECK (start <= due),
+            CHECK (unit IS NULL OR target IS NOT NULL)
+        )""",
+        "CREATE INDEX projects_year_item ON projects (year, item)",
+        "CREATE INDEX projects_department ON projects (department)",
+        "CREATE INDEX projects_district ON projects (district)",
+        f"""CREATE TABLE plan_points (
+            id INTEGER PRIMARY KEY,
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            date TEXT NOT NULL,
+            pct REAL NOT NULL CHECK (pct >= 0 AND pct <= 100),
+            {STAMP}
+        )""",
+        "CREATE INDEX plan_points_project ON plan_points (project_code, date)",
+        f"""CREATE TABLE supervision_groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            level TEXT NOT NULL CHECK (level IN ('grassroots', 'municipal')),
+            cadence TEXT NOT NULL CHECK (cadence IN ('monthly', 'quarterly')),
+            district TEXT,
+            members TEXT,
+            {STAMP}
+        )""",
+        f"""CREATE TABLE assignments (
+            group_id INTEGER NOT NULL REFERENCES supervision_groups (id),
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            {STAMP},
+            PRIMARY KEY (group_id, project_code)
+        )""",
+        "CREATE INDEX assignments_project ON assignments (project_code)",
+        f"""CREATE TABLE visits (
+            id INTEGER PRIMARY KEY,
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            group_id INTEGER NOT NULL REFERENCES supervision_groups (id),
+            date TEXT NOT NULL,
+            method TEXT CHECK (method IS NULL OR method IN
+                ('site', 'briefing', 'forum', 'unannounced')),
+            visitors TEXT,
+            finding TEXT,
+            suggestion TEXT,
+            {STAMP}
+        )""",
+        "CREATE INDEX visits_project_date ON visits (project_code, date)",
+        "CREATE INDEX visits_group_date ON visits (group_id, date)",
+        f"""CREATE TABLE visit_photos (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits (id),
+            path TEXT NOT NULL,
+            {STAMP}
+        )""",
+        "CREATE INDEX visit_photos_visit ON visit_photos (visit_id)",
+        f"""CREATE TABLE progress (
+            id INTEGER PRIMARY KEY,
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            date TEXT NOT NULL,
+            pct REAL CHECK (pct IS NULL OR pct >= 0),
+            done REAL CHECK (done IS NULL OR done >= 0),
+            funds REAL CHECK (funds IS NULL OR funds >= 0),
+            source TEXT NOT NULL CHECK (source IN ('report', 'visit')),
+            visit_id INTEGER REFERENCES visits (id),
+            note TEXT,
+            {STAMP},
+            CHECK (done IS NULL OR pct IS NOT NULL)
+        )""",
+        "CREATE INDEX progress_project_date ON progress (project_code, date, id)",
+        f"""CREATE TABLE issues (
+            id INTEGER PRIMARY KEY,
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            visit_id INTEGER REFERENCES visits (id),
+            group_id INTEGER REFERENCES supervision_groups (id),
+            category TEXT NOT NULL CHECK (category IN {_in(CATEGORIES)}),
+            severity TEXT NOT NULL CHECK (severity IN ('ordinary', 'major')),
+            text TEXT NOT NULL,
+            department TEXT,
+            found_on TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN {_in(ISSUE_STATUSES)}),
+            deadline TEXT,
+            verdict TEXT CHECK (verdict IS NULL OR verdict IN
+                ('satisfied', 'basic', 'unsatisfied')),
+            {STAMP}
+        )""",
+        "CREATE INDEX issues_project ON issues (project_code)",
+        "CREATE INDEX issues_status ON issues (status, deadline)",
+        f"""CREATE TABLE issue_events (
+            id INTEGER PRIMARY KEY,
+            issue_id INTEGER NOT NULL REFERENCES issues (id),
+            action TEXT NOT NULL,
+            date TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            department TEXT,
+            deadline TEXT,
+            verdict TEXT,
+            note TEXT,
+            {STAMP}
+        )""",
+        "CREATE INDEX issue_events_issue ON issue_events (issue_id, id)",
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        )""",
+        """CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            command TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            action TEXT NOT NULL,
+            content TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        "CREATE INDEX audit_log_row ON audit_log (table_name, row_key, id)",
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+STEPS: list[Callable] = [m001_create_register]
+NAMES = [step.__name__ for step in STEPS]
+
+
+def applied_names(db: sqlite3.Connection) -> list[str]:
+    """Names of the migrations this register has had, oldest first (no sqlite-utils import)."""
+    exists = db.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+    ).fetchone()
+    if not exists:
+        return []
+    rows = db.execute(
+        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY id", [MIGRATION_SET]
+    )
+    return [row[0] for row in rows]
+
+
+def pending_names(db: sqlite3.Connection) -> list[str]:
+    done = set(applied_names(db))
+    return [name for name in NAMES if name not in done]
+
+
+def apply(db: sqlite3.Connection, stop_before: str | None = None) -> list[str]:
+    """Apply pending migrations, one transaction each; return the names applied.
+
+    Foreign keys are switched off while the schema changes (SQLite ignores the pragma
+    inside a transaction, and table rebuilds must not cascade) and back on after.
+    """
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+    before = pending_names(db)
+    migrations = Migrations(MIGRATION_SET)
+    for step in STEPS:
+        migrations()(step)
+    db.execute("PRAGMA foreign_keys = OFF")
+    try:
+        migrations.apply(Database(db), stop_before=stop_before)
+    finally:
+        db.execute("PRAGMA foreign_keys = ON")
+    after = set(pending_names(db))
+    return [name for name in before if name not in after]

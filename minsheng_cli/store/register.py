@@ -1,0 +1,360 @@
+"""Reading and writing the register's records: projects, plans, groups, progress, visits, issues.
+
+Every function takes the connection first.  Writers take a :class:`WriteContext` and go
+through ``audit.insert_rows`` / ``audit.update_row`` so that every row lands in the audit
+log; they expect to run inside ``db.write_transaction``.  Readers return plain dicts (a
+read model) that the services hand to the renderer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from minsheng_cli.domain.model import NewGroup, NewIssue, NewProject
+from minsheng_cli.store.audit import WriteContext, insert_rows, update_row
+
+
+def stamp(ctx: WriteContext) -> dict:
+    return {"created_at": ctx.at, "created_by": ctx.actor}
+
+
+# -- projects ---------------------------------------------------------------------------
+
+
+def project_row(project: NewProject, ctx: WriteContext) -> dict:
+    return {
+        "code": project.code,
+        "year": project.year,
+        "item": project.item,
+        "name": project.name,
+        "content": project.content,
+        "department": project.department,
+        "partners": project.partners,
+        "district": project.district,
+        "leader": project.leader,
+        "target": project.target,
+        "unit": project.unit,
+        "budget": project.budget,
+        "start": project.start.isoformat(),
+        "due": project.due.isoformat(),
+        **stamp(ctx),
+    }
+
+
+def insert_projects(db: sqlite3.Connection, ctx: WriteContext, projects: list[NewProject]) -> None:
+    insert_rows(db, ctx, "projects", [project_row(p, ctx) for p in projects])
+
+
+def existing_codes(db: sqlite3.Connection, codes: Iterable[str]) -> set[str]:
+    codes = list(codes)
+    found: set[str] = set()
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        found.update(
+            r[0] for r in db.execute(f"SELECT code FROM projects WHERE code IN ({marks})", chunk)
+        )
+    return found
+
+
+def get_project(db: sqlite3.Connection, code: str) -> dict | None:
+    row = db.execute("SELECT * FROM projects WHERE code = ?", [code]).fetchone()
+    return dict(row) if row else None
+
+
+def project_targets(db: sqlite3.Connection, codes: Iterable[str]) -> dict[str, float | None]:
+    """code → target quantity, for the codes that exist."""
+    codes = list(set(codes))
+    targets: dict[str, float | None] = {}
+    for start in range(0, len(codes), 500):
+        chunk = codes[start : start + 500]
+        marks = ", ".join("?" * len(chunk))
+        for row in db.execute(
+            f"SELECT code, target FROM projects WHERE code IN ({marks})", chunk
+        ):
+            targets[row[0]] = row[1]
+    return targets
+
+
+def list_projects(
+    db: sqlite3.Connection,
+    *,
+    year: int | None = None,
+    item: str | None = None,
+    department: str | None = None,
+    district: str | None = None,
+) -> list[dict]:
+    where, params = filters(
+        ("p.year = ?", year), ("p.item = ?", item), ("p.department = ?", department),
+        ("p.district = ?", district),
+    )
+    sql = f"""
+        SELECT p.code, p.year, p.item, p.name, p.department, p.partners, p.district, p.leader,
+               p.target, p.unit, p.budget, p.start, p.due, p.content
+        FROM projects p {where}
+        ORDER BY p.year, p.code"""
+    return [dict(r) for r in db.execute(sql, params)]
+
+
+def filters(*conditions: tuple[str, object]) -> tuple[str, list]:
+    """A WHERE clause from (sql, value) pairs, skipping those whose value is None."""
+    used = [(sql, value) for sql, value in conditions if value is not None]
+    if not used:
+        return "", []
+    return "WHERE " + " AND ".join(sql for sql, _ in used), [value for _, value in used]
+
+
+# -- plan points and progress -------------------------------------------------------------
+
+
+def insert_plan_point(db, ctx: WriteContext, code: str, day: str, pct: float) -> int:
+    row = {"project_code": code, "date": day, "pct": pct, **stamp(ctx)}
+    return insert_rows(db, ctx, "plan_points", [row])[0]
+
+
+def plan_points(db: sqlite3.Connection, code: str) -> list[dict]:
+    """The plan in force: the latest recorded point for each date, in date order."""
+    return [
+        dict(r)
+        for r in db.execute(
+            """SELECT date, pct, created_at, created_by FROM plan_points
+               WHERE id IN (SELECT max(id) FROM plan_points WHERE project_code = ? GROUP BY date)
+               ORDER BY date""",
+            [code],
+        )
+    ]
+
+
+def progress_row(
+    ctx: WriteContext,
+    code: str,
+    day: str,
+    pct: float | None,
+    done: float | None,
+    funds: float | None,
+    source: str,
+    visit_id: int | None = None,
+    note: str | None = None,
+) -> dict:
+    return {
+        "project_code": code, "date": day, "pct": pct, "done": done, "funds": funds,
+        "source": source, "visit_id": visit_id, "note": note, **stamp(ctx),
+    }
+
+
+def insert_progress(db, ctx: WriteContext, rows: list[dict]) -> list[int]:
+    return insert_rows(db, ctx, "progress", rows)
+
+
+def progress_history(db: sqlite3.Connection, code: str) -> list[dict]:
+    return [
+        dict(r)
+        for r in db.execute(
+            """SELECT p.id, p.date, p.pct, p.done, p.funds, p.source, p.visit_id, p.note,
+                      p.created_by
+               FROM progress p WHERE p.project_code = ? ORDER BY p.date, p.id""",
+            [code],
+        )
+    ]
+
+
+# -- groups and assignments ---------------------------------------------------------------
+
+
+def insert_group(db, ctx: WriteContext, group: NewGroup) -> int:
+    row = {
+        "name": group.name, "level": group.level, "cadence": group.cadence,
+        "district": group.district, "members": group.members, **stamp(ctx),
+    }
+    return insert_rows(db, ctx, "supervision_groups", [row])[0]
+
+
+def get_group(db: sqlite3.Connection, name: str) -> dict | None:
+    row = db.execute("SELECT * FROM supervision_groups WHERE name = ?", [name]).fetchone()
+    return dict(row) if row else None
+
+
+def group_names(db: sqlite3.Connection) -> list[str]:
+    return [r[0] for r in db.execute("SELECT name FROM supervision_groups ORDER BY name")]
+
+
+def list_groups(db: sqlite3.Connection) -> list[dict]:
+    sql = """
+        SELECT g.id, g.name, g.level, g.cadence, g.district, g.members,
+               (SELECT count(*) FROM assignments a WHERE a.group_id = g.id) AS projects
+        FROM supervision_groups g ORDER BY g.level DESC, g.name"""
+    return [dict(r) for r in db.execute(sql)]
+
+
+def assigned_codes(db: sqlite3.Connection, group_id: int) -> set[str]:
+    rows = db.execute("SELECT project_code FROM assignments WHERE group_id = ?", [group_id])
+    return {r[0] for r in rows}
+
+
+def insert_assignments(db, ctx: WriteContext, group_id: int, codes: list[str]) -> None:
+    rows = [{"group_id": group_id, "project_code": c, **stamp(ctx)} for c in codes]
+    insert_rows(db, ctx, "assignments", rows)
+
+
+def codes_where(db: sqlite3.Connection, *, district: str | None = None) -> list[str]:
+    where, params = filters(("district = ?", district))
+    return [r[0] for r in db.execute(f"SELECT code FROM projects {where} ORDER BY code", params)]
+
+
+# -- visits ----------------------------------------------------------------------------------
+
+
+def insert_visit(db, ctx: WriteContext, row: dict) -> int:
+    return insert_rows(db, ctx, "visits", [{**row, **stamp(ctx)}])[0]
+
+
+def insert_photos(db, ctx: WriteContext, visit_id: int, paths: Iterable[str]) -> None:
+    rows = [{"visit_id": visit_id, "path": p, **stamp(ctx)} for p in paths]
+    insert_rows(db, ctx, "visit_photos", rows)
+
+
+def get_visit(db: sqlite3.Connection, visit_id: int) -> dict | None:
+    row = db.execute(
+        """SELECT v.*, g.name AS group_name FROM visits v
+           JOIN supervision_groups g ON g.id = v.group_id WHERE v.id = ?""",
+        [visit_id],
+    ).fetchone()
+    return dict(row) if row else None
+
+
+VISIT_COLUMNS = """
+    v.id, v.date, v.project_code AS code, p.name AS project, g.name AS "group", v.method,
+    v.visitors, obs.pct AS observed_pct, obs.done AS observed_done, obs.funds AS observed_funds,
+    v.finding, v.suggestion,
+    (SELECT count(*) FROM visit_photos f WHERE f.visit_id = v.id) AS photos,
+    v.created_by"""
+
+VISIT_FROM = """
+    FROM visits v
+    JOIN projects p ON p.code = v.project_code
+    JOIN supervision_groups g ON g.id = v.group_id
+    LEFT JOIN progress obs ON obs.visit_id = v.id"""
+
+
+def list_visits(
+    db: sqlite3.Connection,
+    *,
+    group: str | None = None,
+    code: str | None = None,
+    start: str | None = None,
+    end: str | None = None,
+) -> list[dict]:
+    where, params = filters(
+        ("g.name = ?", group), ("v.project_code = ?", code), ("v.date >= ?", start),
+        ("v.date <= ?", end),
+    )
+    sql = f"SELECT {VISIT_COLUMNS} {VISIT_FROM} {where} ORDER BY v.date, v.id"
+    return [dict(r) for r in db.execute(sql, params)]
+
+
+def visit_photos(db: sqlite3.Connection, visit_id: int) -> list[str]:
+    rows = db.execute("SELECT path FROM visit_photos WHERE visit_id = ? ORDER BY id", [visit_id])
+    return [r[0] for r in rows]
+
+
+def recent_visits_by_others(
+    db: sqlite3.Connection, code: str, group_id: int, since: str, until: str
+) -> list[dict]:
+    """Visits to ``code`` by other groups between two dates (重复监督 check)."""
+    sql = """SELECT v.id, v.date, g.name AS "group" FROM visits v
+             JOIN supervision_groups g ON g.id = v.group_id
+             WHERE v.project_code = ? AND v.group_id != ? AND v.date BETWEEN ? AND ?
+             ORDER BY v.date"""
+    return [dict(r) for r in db.execute(sql, [code, group_id, since, until])]
+
+
+# -- issues ----------------------------------------------------------------------------------
+
+
+def insert_issue(db, ctx: WriteContext, issue: NewIssue, group_id: int | None, status: str) -> int:
+    row = {
+        "project_code": issue.code, "visit_id": issue.visit_id, "group_id": group_id,
+        "category": issue.category, "severity": issue.severity, "text": issue.text,
+        "department": issue.department, "found_on": issue.found_on.isoformat(),
+        "status": status, "deadline": None, "verdict": None, **stamp(ctx),
+    }
+    return insert_rows(db, ctx, "issues", [row])[0]
+
+
+def insert_issue_event(db, ctx: WriteContext, event: dict) -> int:
+    return insert_rows(db, ctx, "issue_events", [{**event, **stamp(ctx)}])[0]
+
+
+def update_issue(db, ctx: WriteContext, issue_id: int, changes: dict) -> None:
+    update_row(db, ctx, "issues", {"id": issue_id}, changes)
+
+
+ISSUE_COLUMNS = """
+    i.id, i.project_code AS code, p.name AS project, i.category, i.severity, i.text,
+    COALESCE(i.department, p.department) AS department, i.found_on,
+    g.name AS "group", v.date AS visit_date, i.status, i.deadline, i.verdict, i.created_by"""
+
+ISSUE_FROM = """
+    FROM issues i
+    JOIN projects p ON p.code = i.project_code
+    LEFT JOIN supervision_groups g ON g.id = i.group_id
+    LEFT JOIN visits v ON v.id = i.visit_id"""
+
+
+def get_issue(db: sqlite3.Connection, issue_id: int) -> dict | None:
+    row = db.execute(f"SELECT {ISSUE_COLUMNS} {ISSUE_FROM} WHERE i.id = ?", [issue_id]).fetchone()
+    return dict(row) if row else None
+
+
+def list_issues(
+    db: sqlite3.Connection,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    department: str | None = None,
+    code: str | None = None,
+    overdue_before: str | None = None,
+) -> list[dict]:
+    where, params = filters(
+        ("i.status = ?", status), ("i.category = ?", category),
+        ("COALESCE(i.department, p.department) = ?", department), ("i.project_code = ?", code),
+        ("i.deadline < ? AND i.status NOT IN ('closed', 'withdrawn')", overdue_before),
+    )
+    sql = f"SELECT {ISSUE_COLUMNS} {ISSUE_FROM} {where} ORDER BY i.id"
+    return [dict(r) for r in db.execute(sql, params)]
+
+
+def issue_events(db: sqlite3.Connection, issue_id: int) -> list[dict]:
+    sql = """SELECT id, action, date, from_status, to_status, department, deadline, verdict,
+                    note, created_at, created_by
+             FROM issue_events WHERE issue_id = ? ORDER BY id"""
+    return [dict(r) for r in db.execute(sql, [issue_id])]
+
+
+# -- settings and counts ---------------------------------------------------------------------
+
+
+def read_settings(db: sqlite3.Connection) -> dict[str, str]:
+    return {r[0]: r[1] for r in db.execute("SELECT key, value FROM settings")}
+
+
+def write_setting(db, ctx: WriteContext, key: str, value: str) -> None:
+    if db.execute("SELECT 1 FROM settings WHERE key = ?", [key]).fetchone():
+        update_row(
+            db, ctx, "settings", {"key": key},
+            {"value": value, "updated_at": ctx.at, "updated_by": ctx.actor},
+        )
+    else:
+        row = {"key": key, "value": value, "updated_at": ctx.at, "updated_by": ctx.actor}
+        insert_rows(db, ctx, "settings", [row])
+
+
+COUNTED_TABLES = (
+    "projects", "plan_points", "supervision_groups", "assignments", "progress", "visits",
+    "visit_photos", "issues", "issue_events", "audit_log",
+)
+
+
+def row_counts(db: sqlite3.Connection) -> dict[str, int]:
+    return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES}
