@@ -63,6 +63,9 @@ def text_value(column: Column, value, lang: str) -> str:
     """A cell as text for people: enumerations translated, numbers to two decimals."""
     if value is None:
         return ""
+    if isinstance(value, list | tuple):
+        words = [text_value(column, v, lang) for v in value]
+        return "、".join(words) if lang == "zh" else ", ".join(words)
     if column.kind == "enum":
         return i18n.word(column.enum or column.key, value, lang)
     if column.kind == "pct" and isinstance(value, int | float):
@@ -159,6 +162,13 @@ def md_cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\r\n", "<br>").replace("\n", "<br>")
 
 
+# Short values (codes, dates) that read badly when folded; long text folds instead.
+SHORT_KEYS = {
+    "code", "id", "date", "due", "start", "deadline", "last_report_date", "forecast_date",
+    "found_on", "visit_date", "visited_on", "last_visit", "last_visit_any", "last_visit_group",
+    "window",
+}
+
 LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "bold red", "done": "blue",
                 "overdue": "bold red", "seriously_behind": "red", "behind": "yellow"}
 
@@ -173,7 +183,8 @@ def write_table(rows, columns, lang, out, *, title=None, color=None) -> None:
                       highlight=False, soft_wrap=False)
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
-        table.add_column(c.title(lang), overflow="fold",
+        table.add_column(c.title(lang), overflow="fold", no_wrap=c.kind != "text"
+                         or c.key in SHORT_KEYS,
                          justify="right" if c.kind in ("pct", "num", "int") else "left")
     for r in rows:
         cells = []

@@ -1,0 +1,149 @@
+"""Report commands: deviation, overdue, checklist, summary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from minsheng_cli.cli.common import (
+    AsOfOpt,
+    FormatOpt,
+    PeriodOpt,
+    as_of_or_today,
+    emit,
+    output_format,
+    register,
+    say,
+    state,
+    today,
+)
+from minsheng_cli.domain import values
+
+DEVIATION_COLUMNS = (
+    "code", "name", "item", "department", "district", "expected_pct:pct", "actual_pct:pct",
+    "deviation_pct:pct", "funds_pct:pct", "light:enum:light", "status:enum:status",
+    "last_report_date", "stale", "forecast_date", "days_late:int",
+)
+# On a terminal: the columns a supervisor reads first (the machine formats carry them all).
+DEVIATION_TABLE = (
+    "code", "name", "department", "expected_pct:pct", "actual_pct:pct", "deviation_pct:pct",
+    "funds_pct:pct", "light:enum:light", "status:enum:status", "last_report_date",
+    "forecast_date",
+)
+BY_ITEM_COLUMNS = (
+    "item", "projects:int", "red:int", "yellow:int", "green:int", "done:int", "overdue:int",
+    "expected_pct:pct", "actual_pct:pct", "deviation_pct:pct",
+)
+
+
+def parse_lights(text: str | None) -> list[str] | None:
+    if not text:
+        return None
+    return [values.parse_enum(part, "light", values.LIGHT) for part in text.split(",") if part]
+
+
+def deviation(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    item: Annotated[str | None, typer.Option(help="Only this item (件)")] = None,
+    department: Annotated[str | None, typer.Option(help="Only this lead department")] = None,
+    district: Annotated[str | None, typer.Option(help="Only this district")] = None,
+    light: Annotated[str | None, typer.Option(help="Only these lights, e.g. red,yellow "
+                                              "(红,黄)")] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Roll up: item")] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Schedule deviation (序时进度): expected vs actual progress, light, forecast."""
+    from minsheng_cli.render.output import cols
+    from minsheng_cli.services import reports
+
+    day = as_of_or_today(as_of)
+    lights = parse_lights(light)
+    if by is not None:
+        if by.strip().lower() not in ("item", "事项"):
+            raise values.InvalidValue("by", by, "item")
+        rows = reports.deviation_by_item(register(ctx), day)
+        emit(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, empty="no projects in the register")
+        return
+    rows = reports.deviation(register(ctx), day, item=item, department=department,
+                             district=district, lights=lights)
+    say(f"as of {day}")
+    columns = DEVIATION_COLUMNS if output_format(fmt) != "table" else DEVIATION_TABLE
+    emit(ctx, rows, cols(*columns), fmt, empty="no projects found")
+
+
+def overdue(
+    ctx: typer.Context,
+    as_of: AsOfOpt = None,
+    exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything is "
+                                            "late (for scripts)")] = False,
+    fmt: FormatOpt = None,
+) -> None:
+    """Everything late: projects, issues past deadline, visits owed."""
+    from minsheng_cli.render import reports as render
+    from minsheng_cli.services import reports
+
+    day = as_of_or_today(as_of)
+    report = reports.overdue(register(ctx), day)
+    say(f"as of {day}: {report.count} finding(s)")
+    render.write_overdue(report, output_format(fmt), state(ctx).lang)
+    if exit_code and report.count:
+        raise typer.Exit(1)
+
+
+def checklist(
+    ctx: typer.Context,
+    period: PeriodOpt = None,
+    group: Annotated[str | None, typer.Option("--group", "-g", help="Only this group")] = None,
+    level: Annotated[str | None, typer.Option(help="grassroots (基层) | municipal (市级)")] = None,
+    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file: "
+                                                ".xlsx, .html, .md, .csv, .json")] = None,
+    fmt: FormatOpt = None,
+) -> None:
+    """Visit checklists (走访清单) for the month (grassroots) or quarter (municipal)."""
+    from minsheng_cli.cli.supervision import resolve_period
+    from minsheng_cli.domain.periods import parse_period
+    from minsheng_cli.render import reports as render
+    from minsheng_cli.services import reports
+
+    window = resolve_period(period) if period else parse_period("this-month", today())
+    lvl = values.parse_enum(level, "level", values.LEVEL) if level else None
+    lists = reports.checklist(register(ctx), window, today(), group=group, level=lvl)
+    if not lists:
+        say("minsheng: no groups found")
+    for checklist_ in lists:
+        say(f"{checklist_.group['name']}: {checklist_.window.label} "
+            f"({checklist_.window.start} – {checklist_.window.end})")
+    if output is not None:
+        render.write_checklist_file(lists, output, state(ctx).lang, fmt)
+        say(f"wrote {output}")
+        return
+    render.write_checklists(lists, output_format(fmt), state(ctx).lang)
+
+
+def summary(
+    ctx: typer.Context,
+    period: PeriodOpt = None,
+    fmt: Annotated[str | None, typer.Option("--format", "-f", help="text | markdown | json "
+                                            "(default: text)")] = None,
+) -> None:
+    """The weekly summary (default: the ISO week containing today)."""
+    from minsheng_cli.cli.supervision import resolve_period
+    from minsheng_cli.render import summary as render
+    from minsheng_cli.services import reports
+
+    window = resolve_period(period or "this-week")
+    data = reports.summary(register(ctx), window, today())
+    fmt = (fmt or "text").strip().lower()
+    if fmt not in render.FORMATS:
+        raise values.InvalidValue("format", fmt, " | ".join(render.FORMATS))
+    render.write_summary(data, fmt, state(ctx).lang)
+
+
+def install(app: typer.Typer) -> None:
+    app.command()(deviation)
+    app.command()(overdue)
+    app.command()(checklist)
+    app.command()(summary)

@@ -1,0 +1,159 @@
+"""Rendering of the overdue report and the visit checklists, in every format."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from minsheng_cli import i18n
+from minsheng_cli.domain.errors import InvalidValue
+from minsheng_cli.render.output import cols, dump_json, machine_value, write_rows
+
+OVERDUE_COLUMNS = {
+    "projects_overdue": cols("code", "name", "department", "due", "actual_pct:pct",
+                             "last_report_date", "forecast_date"),
+    "projects_red": cols("code", "name", "department", "expected_pct:pct", "actual_pct:pct",
+                         "deviation_pct:pct", "last_report_date"),
+    "behind_two_months": cols("code", "name", "department", "light:enum:light",
+                              "deviation_pct:pct", "month_ends"),
+    "no_progress": cols("code", "name", "department", "start"),
+    "issues_overdue": cols("id", "code", "name", "category:enum:category", "text", "department",
+                           "status:enum:issue_status", "deadline", "days_overdue:int"),
+    "visits_missed": cols("group", "window", "code", "name", "district", "last_visit"),
+    "visits_due": cols("group", "window", "code", "name", "district", "last_visit",
+                       "days_left:int"),
+}
+# One flat row per finding for tsv/csv: what each kind carries, under common keys.
+FLAT = cols("kind", "code", "name", "department", "group", "window", "id", "detail", "date",
+            "days:int")
+
+
+def flat_rows(report) -> list[dict]:
+    rows = []
+    for kind, found in report.sections.items():
+        for r in found:
+            rows.append({
+                "kind": kind, "code": r.get("code"), "name": r.get("name"),
+                "department": r.get("department"), "group": r.get("group"),
+                "window": r.get("window"), "id": r.get("id"), "detail": detail(kind, r),
+                "date": r.get("deadline") or r.get("due") or r.get("last_visit")
+                or r.get("start"),
+                "days": r.get("days_overdue", r.get("days_left")),
+            })
+    return rows
+
+
+def detail(kind: str, row: dict) -> str:
+    if kind in ("projects_overdue", "projects_red", "behind_two_months"):
+        return f"{row.get('light')} {machine_value(row.get('deviation_pct'))}"
+    if kind == "issues_overdue":
+        return f"{row['category']}: {row['text']}"
+    return ""
+
+
+def write_overdue(report, fmt: str, lang: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "json":
+        data = {
+            "as_of": report.as_of.isoformat(), "count": report.count,
+            "month_ends": report.month_ends, "windows": report.windows,
+            **{kind: [{c.key: machine_value(r.get(c.key)) for c in OVERDUE_COLUMNS[kind]}
+                      for r in rows] for kind, rows in report.sections.items()},
+        }
+        dump_json(data, out)
+        return
+    if fmt in ("tsv", "csv", "jsonl"):
+        write_rows(flat_rows(report), FLAT, fmt, lang, out)
+        return
+    for kind, rows in report.sections.items():
+        title = f"{i18n.word('kind', kind, lang)} ({len(rows)})"
+        if not rows:
+            continue
+        write_rows(rows, OVERDUE_COLUMNS[kind], fmt, lang, out, title=title)
+        out.write("\n")
+    if not report.count:
+        out.write(("没有逾期或滞后事项。" if lang == "zh" else "Nothing is late.") + "\n")
+
+
+CHECKLIST_COLUMNS = cols(
+    "code", "name", "department", "district", "light:enum:light", "deviation_pct:pct",
+    "last_visit_any", "last_visit_group", "visited", "visited_on", "open_issues",
+    "focus:enum:focus",
+)
+CHECKLIST_MACHINE = cols(
+    "group", "level", "window", "window_start", "window_end", "as_of", "code", "name",
+    "department", "district", "light", "status", "expected_pct:pct", "actual_pct:pct",
+    "deviation_pct:pct", "funds_pct:pct", "stale", "last_visit_any", "last_visit_group",
+    "visited", "visited_on", "open_issue_ids", "open_issues", "focus",
+)
+BLANKS = {"zh": ["观察进度", "发现问题", "签名"], "en": ["observed progress", "findings",
+                                                     "signature"]}
+
+
+def header_of(c, lang: str) -> str:
+    window = c.window
+    if lang == "zh":
+        return (f"{c.group['name']}（{i18n.word('level', c.group['level'], 'zh')}）走访清单 "
+                f"{window.label}：{window.start} 至 {window.end}；数据截至 {c.as_of}")
+    return (f"{c.group['name']} ({c.group['level']}) visit checklist {window.label}: "
+            f"{window.start} – {window.end}; data as of {c.as_of}")
+
+
+def machine_rows(lists) -> list[dict]:
+    rows = []
+    for c in lists:
+        for r in c.rows:
+            rows.append({**r, "group": c.group["name"], "level": c.group["level"],
+                         "window": c.window.label, "window_start": c.window.start.isoformat(),
+                         "window_end": c.window.end.isoformat(),
+                         "as_of": c.as_of.isoformat()})
+    return rows
+
+
+def write_checklists(lists, fmt: str, lang: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "json":
+        dump_json([{
+            "group": c.group["name"], "level": c.group["level"], "window": c.window.label,
+            "start": c.window.start.isoformat(), "end": c.window.end.isoformat(),
+            "as_of": c.as_of.isoformat(),
+            "projects": [{k.key: machine_value(r.get(k.key)) for k in CHECKLIST_MACHINE[6:]}
+                         for r in c.rows],
+        } for c in lists], out)
+        return
+    if fmt in ("tsv", "csv", "jsonl"):
+        write_rows(machine_rows(lists), CHECKLIST_MACHINE, fmt, lang, out)
+        return
+    for c in lists:
+        write_rows(c.rows, CHECKLIST_COLUMNS, fmt, lang, out, title=header_of(c, lang))
+        out.write("\n")
+
+
+def write_checklist_file(lists, path: Path, lang: str, fmt: str | None = None) -> None:
+    """-o FILE: the format follows the file's suffix (xlsx and html are printable sheets)."""
+    suffix = path.suffix.lower().lstrip(".")
+    formats = {"xlsx": "xlsx", "html": "html", "htm": "html", "md": "markdown",
+               "markdown": "markdown", "csv": "csv", "tsv": "tsv", "json": "json"}
+    kind = formats.get(suffix) or (fmt or "")
+    if kind not in (*formats.values(), "table"):
+        raise InvalidValue("output", str(path), "a file ending .xlsx, .html, .md, .csv, "
+                           ".tsv or .json")
+    if not path.parent.is_dir():
+        raise InvalidValue("output", str(path), "a path in an existing folder")
+    if kind in ("xlsx", "html"):
+        from minsheng_cli.render import printable
+
+        sections = [printable.PrintSection(
+            title=c.group["name"], header_lines=[header_of(c, lang)],
+            columns=CHECKLIST_COLUMNS, rows=c.rows, blank_columns=BLANKS[lang],
+        ) for c in lists]
+        if kind == "xlsx":
+            printable.write_xlsx(path, sections, lang)
+        else:
+            title = "走访清单" if lang == "zh" else "Visit checklist"
+            printable.write_html(path, sections, lang, title)
+        return
+    bom = "\ufeff" if kind == "csv" else ""
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(bom)
+        write_checklists(lists, kind, lang, handle)

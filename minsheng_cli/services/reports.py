@@ -1,0 +1,218 @@
+"""Report use cases: deviation (序时进度), overdue, visit checklists, weekly summary.
+
+Each takes the date it reports on; the numbers come from the set-based queries in
+``store/reports.py`` and ``store/coverage.py`` under the thresholds in the settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from minsheng_cli.domain import periods
+from minsheng_cli.domain.errors import InvalidValue
+from minsheng_cli.domain.periods import Period
+from minsheng_cli.services import Register
+from minsheng_cli.services import register as uses
+from minsheng_cli.store import coverage
+from minsheng_cli.store import reports as store
+
+# Funds this many pp behind works is "funds far behind" on a checklist (资金保障 to look at).
+FUNDS_GAP_PP = 20.0
+
+
+def params(reg: Register, as_of: date) -> dict:
+    s = uses.settings(reg)
+    return {
+        "as_of": as_of.isoformat(), "yellow": float(s["yellow_lag"]), "red": float(s["red_lag"]),
+        "stale": int(s["stale_days"]), "months": 1 if s["schedule_basis"] == "months" else 0,
+    }
+
+
+def deviation(
+    reg: Register,
+    as_of: date,
+    *,
+    item: str | None = None,
+    department: str | None = None,
+    district: str | None = None,
+    lights: list[str] | None = None,
+) -> list[dict]:
+    rows = store.deviation_rows(reg.db, params(reg, as_of), item=item, department=department,
+                                district=district, lights=lights)
+    for row in rows:
+        row["stale"] = bool(row["stale"])
+        row["has_report"] = row["last_report_date"] is not None
+    return rows
+
+
+def deviation_by_item(reg: Register, as_of: date) -> list[dict]:
+    return store.deviation_by_item(reg.db, params(reg, as_of))
+
+
+# -- overdue ------------------------------------------------------------------------------------
+
+SECTIONS = ("projects_overdue", "projects_red", "behind_two_months", "no_progress",
+            "issues_overdue", "visits_missed", "visits_due")
+
+
+@dataclass
+class OverdueReport:
+    as_of: date
+    sections: dict[str, list[dict]] = field(default_factory=dict)
+    month_ends: list[str] = field(default_factory=list)
+    windows: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def count(self) -> int:
+        return sum(len(rows) for rows in self.sections.values())
+
+
+def overdue(reg: Register, as_of: date) -> OverdueReport:
+    p = params(reg, as_of)
+    rows = store.deviation_rows(reg.db, p)
+    report = OverdueReport(as_of)
+    report.sections["projects_overdue"] = [r for r in rows if r["status"] == "overdue"]
+    report.sections["projects_red"] = [r for r in rows if r["status"] == "seriously_behind"]
+    report.sections["behind_two_months"] = behind_two_months(reg, as_of, report)
+    report.sections["no_progress"] = [
+        r for r in rows if r["last_report_date"] is None and r["start"] <= p["as_of"]
+    ]
+    report.sections["issues_overdue"] = coverage.overdue_issues(reg.db, p["as_of"])
+    missed, due = visits_owed(reg, as_of, report)
+    report.sections["visits_missed"] = missed
+    report.sections["visits_due"] = due
+    return report
+
+
+def behind_two_months(reg: Register, as_of: date, report: OverdueReport) -> list[dict]:
+    """Yellow or red at each of the last two month-ends (约谈 is due)."""
+    ends = periods.month_ends_before(as_of, 2)
+    report.month_ends = [d.isoformat() for d in ends]
+    behind = None
+    last: dict[str, dict] = {}
+    for end in ends:
+        rows = store.deviation_rows(reg.db, params(reg, end), lights=["yellow", "red"])
+        codes = {r["code"] for r in rows if r["status"] != "done"}
+        behind = codes if behind is None else behind & codes
+        last.setdefault("rows", {r["code"]: r for r in rows})
+    latest = last.get("rows", {})
+    return [
+        {**latest[code], "month_ends": report.month_ends}
+        for code in sorted(behind or (), key=lambda c: (latest[c]["deviation_pct"], c))
+    ]
+
+
+def visits_owed(reg: Register, as_of: date, report: OverdueReport) -> tuple[list, list]:
+    missed, due = [], []
+    for cadence in ("monthly", "quarterly"):
+        previous = periods.previous_window(cadence, as_of)
+        current = periods.window_for(cadence, as_of)
+        report.windows[cadence] = {"previous": span(previous), "current": span(current)}
+        for row in coverage.visits_owed(reg.db, cadence, previous.start.isoformat(),
+                                        previous.end.isoformat(), as_of.isoformat()):
+            missed.append({**row, "window": previous.label})
+        for row in coverage.visits_owed(reg.db, cadence, current.start.isoformat(),
+                                        current.end.isoformat(), as_of.isoformat()):
+            due.append({**row, "window": current.label,
+                        "days_left": (current.end - as_of).days})
+    return missed, due
+
+
+def span(period: Period) -> dict:
+    return {"label": period.label, "start": period.start.isoformat(),
+            "end": period.end.isoformat()}
+
+
+# -- checklist ----------------------------------------------------------------------------------
+
+
+@dataclass
+class GroupChecklist:
+    group: dict
+    window: Period
+    as_of: date
+    rows: list[dict]
+
+
+def checklist(
+    reg: Register,
+    period: Period,
+    today: date,
+    *,
+    group: str | None = None,
+    level: str | None = None,
+) -> list[GroupChecklist]:
+    """Each group's window containing the period (month or quarter), with what to look at."""
+    if group is not None:
+        uses.require_group(reg, group)
+    lists = []
+    for g in coverage.groups_for_checklist(reg.db, group, level):
+        window = periods.window_for(g["cadence"], min(period.end, max(period.start, today)))
+        as_of = min(today, window.end)
+        lights = {r["code"]: r for r in store.deviation_rows(reg.db, params(reg, as_of))}
+        rows = coverage.checklist_rows(reg.db, g["id"], window.start.isoformat(),
+                                       window.end.isoformat(), as_of.isoformat())
+        lists.append(GroupChecklist(g, window, as_of, [with_focus(r, lights) for r in rows]))
+    return lists
+
+
+def with_focus(row: dict, lights: dict[str, dict]) -> dict:
+    """Add the light, deviation and the supervision points where the data shows a problem."""
+    dev = lights.get(row["code"], {})
+    categories = set((row.pop("open_categories") or "").split(","))
+    focus = []
+    if dev.get("light") in ("red", "yellow") or dev.get("stale"):
+        focus.append("schedule")
+    if "quality" in categories or "safety" in categories:
+        focus.append("quality")
+    funds_pct, actual = dev.get("funds_pct"), dev.get("actual_pct") or 0
+    if "funding" in categories or (funds_pct is not None and actual - funds_pct > FUNDS_GAP_PP):
+        focus.append("funding")
+    if "feedback" in categories:
+        focus.append("feedback")
+    return {
+        **row, "light": dev.get("light"), "status": dev.get("status"),
+        "expected_pct": dev.get("expected_pct"), "actual_pct": dev.get("actual_pct"),
+        "deviation_pct": dev.get("deviation_pct"), "funds_pct": funds_pct,
+        "stale": bool(dev.get("stale")), "visited": row["visited_on"] is not None,
+        "open_issue_ids": [int(i) for i in (row["open_issue_ids"] or "").split(";") if i],
+        "focus": focus,
+    }
+
+
+# -- summary ------------------------------------------------------------------------------------
+
+
+def summary(reg: Register, period: Period, today: date) -> dict:
+    """The weekly summary: what happened in the period and where things stand at its end."""
+    end = min(period.end, today)
+    if end < period.start:
+        raise InvalidValue("period", period.label, f"a period that has begun by {today}")
+    counts = coverage.summary_counts(reg.db, period.start.isoformat(), end.isoformat())
+    before = store.lights_of(reg.db, params(reg, period.start - timedelta(days=1)))
+    rows = store.deviation_rows(reg.db, params(reg, end))
+    changed = [
+        {"code": r["code"], "name": r["name"], "from": before.get(r["code"]), "to": r["light"]}
+        for r in rows if before.get(r["code"]) != r["light"]
+    ]
+    per_light = {light: sum(r["light"] == light for r in rows)
+                 for light in ("red", "yellow", "green", "done")}
+    report = overdue(reg, end)
+    return {
+        "period": {"label": period.label, "start": period.start.isoformat(),
+                   "end": end.isoformat()},
+        "visits": {"total": sum(v["visits"] for v in counts["visits"]),
+                   "by_group": counts["visits"]},
+        "progress": {k: counts["figures"][k] or 0 for k in counts["figures"]},
+        "issues": {
+            "flagged": sum(c["flagged"] for c in counts["flagged"]),
+            "by_category": counts["flagged"],
+            "transferred": counts["moves"].get("transfer", 0),
+            "responded": counts["moves"].get("respond", 0),
+            "closed": counts["moves"].get("close", 0),
+            "open_at_end": coverage.open_issue_count(reg.db, end.isoformat()),
+        },
+        "projects": {"total": len(rows), "lights": per_light, "light_changes": changed},
+        "overdue": {name: len(report.sections[name]) for name in SECTIONS},
+    }

@@ -1,0 +1,208 @@
+"""The read model of the reports: 序时进度 and deviation for every project, in one query.
+
+The rules live in ``domain/schedule.py`` as pure functions; this module is their set-based
+twin, so that a report over 100,000 projects and a million figures is one pass of SQLite
+rather than a Python loop per project.  ``tests/store/test_reports_sql.py`` checks, on
+random projects, plans and figures, that both give the same numbers.
+
+``deviation_sql`` builds a query whose named parameters are ``as_of`` (ISO date),
+``yellow``, ``red`` (pp), ``stale`` (days) and ``months`` (1 for the month basis).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+# Float noise must not flip a light at exactly 10 or 30 pp: compare lags rounded to 1e-9
+# (the same precision as domain.schedule).
+PRECISION = 9
+
+
+def ceil_sql(x: str) -> str:
+    """ceil() without SQLite's optional math functions."""
+    return f"(CAST({x} AS INTEGER) + (({x}) > CAST({x} AS INTEGER)))"
+
+
+FIGURES = """
+figures AS (
+    SELECT project_code, date, pct,
+           ROW_NUMBER() OVER w AS rn,
+           COUNT(*) OVER (PARTITION BY project_code) AS n
+    FROM progress
+    WHERE pct IS NOT NULL AND date <= :as_of
+    WINDOW w AS (PARTITION BY project_code ORDER BY date DESC, id DESC)
+),
+latest AS (SELECT project_code, date, pct FROM figures WHERE rn = 1),
+pace_base AS (SELECT project_code, date, pct FROM figures WHERE rn = min(n, 3) AND n >= 2),
+funds AS (
+    SELECT project_code, funds FROM (
+        SELECT project_code, funds,
+               ROW_NUMBER() OVER (PARTITION BY project_code ORDER BY date DESC, id DESC) AS rn
+        FROM progress WHERE funds IS NOT NULL AND date <= :as_of
+    ) WHERE rn = 1
+)"""
+
+# Plan points in force: the latest recorded for each date, strictly inside (start − 1, due).
+KNOTS = """
+plan_in_force AS (
+    SELECT pp.project_code, pp.date, pp.pct
+    FROM plan_points pp JOIN projects p ON p.code = pp.project_code
+    WHERE pp.id IN (SELECT max(id) FROM plan_points GROUP BY project_code, date)
+      AND pp.date > date(p.start, '-1 day') AND pp.date < p.due
+),
+knots AS (
+    SELECT project_code, date, pct FROM plan_in_force
+    UNION ALL
+    SELECT code, date(start, '-1 day'), 0.0 FROM projects
+    WHERE code IN (SELECT project_code FROM plan_in_force)
+    UNION ALL
+    SELECT code, due, 100.0 FROM projects WHERE code IN (SELECT project_code FROM plan_in_force)
+),
+segments AS (
+    SELECT project_code, date AS d0, pct AS p0,
+           LEAD(date) OVER (PARTITION BY project_code ORDER BY date) AS d1,
+           LEAD(pct) OVER (PARTITION BY project_code ORDER BY date) AS p1
+    FROM knots
+),
+planned AS (
+    SELECT project_code,
+           CASE WHEN :as_of = d0 THEN p0
+                ELSE max(0.0, min(100.0, p0 + (p1 - p0) * ((julianday(:as_of) - julianday(d0))
+                                                 / (julianday(d1) - julianday(d0))))) END AS pct
+    FROM segments WHERE d0 <= :as_of AND :as_of < d1
+)"""
+
+# Linear by days, inclusive: (D − start + 1) / (due − start + 1), clamped to 0..100.
+LINEAR = """max(0.0, min(100.0, 100.0 * (
+    (julianday(:as_of) - julianday(p.start) + 1) / (julianday(p.due) - julianday(p.start) + 1))))"""
+
+# By months: the project's k-th month-end stands at k/N, linear by days in between.
+MONTH_NO = "(CAST(strftime('%Y', {d}) AS INTEGER) * 12 + CAST(strftime('%m', {d}) AS INTEGER))"
+MONTHS = f"""
+months AS (
+    SELECT code,
+           {MONTH_NO.format(d=':as_of')} - {MONTH_NO.format(d='start')} + 1 AS k,
+           {MONTH_NO.format(d='due')} - {MONTH_NO.format(d='start')} + 1 AS n,
+           start, due
+    FROM projects WHERE :months = 1
+),
+by_month AS (
+    SELECT code, k, n,
+           CASE WHEN k = 1 THEN date(start, '-1 day')
+                ELSE date(:as_of, 'start of month', '-1 day') END AS d0,
+           CASE WHEN k = n THEN due
+                ELSE date(:as_of, 'start of month', '+1 month', '-1 day') END AS d1
+    FROM months
+),
+monthly AS (
+    SELECT code AS project_code,
+           CASE WHEN :as_of < date((SELECT start FROM projects WHERE code = by_month.code),
+                                   '-1 day') THEN 0.0
+                WHEN :as_of >= (SELECT due FROM projects WHERE code = by_month.code) THEN 100.0
+                WHEN :as_of = d1 THEN 100.0 * k / n
+                ELSE 100.0 * (k - 1) / n + (100.0 * k / n - 100.0 * (k - 1) / n)
+                     * ((julianday(:as_of) - julianday(d0)) / (julianday(d1) - julianday(d0)))
+           END AS pct
+    FROM by_month
+)"""
+
+
+def deviation_sql(where: str = "") -> str:
+    """The deviation rows (one per project), filtered by ``where`` on the projects table."""
+    lag = f"round(expected - actual, {PRECISION})"
+    return f"""
+WITH {FIGURES}, {KNOTS}, {MONTHS},
+base AS (
+    SELECT p.code, p.name, p.item, p.department, p.district, p.start, p.due, p.target,
+           p.unit, p.budget,
+           COALESCE(pl.pct, mo.pct, {LINEAR}) AS expected,
+           COALESCE(l.pct, 0.0) AS actual,
+           l.date AS last_report_date,
+           CASE WHEN p.budget > 0 AND f.funds IS NOT NULL
+                THEN f.funds * 100.0 / p.budget END AS funds_pct,
+           f.funds AS funds,
+           CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
+                THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END AS pace,
+           l.pct AS last_pct
+    FROM projects p
+    LEFT JOIN latest l ON l.project_code = p.code
+    LEFT JOIN pace_base b ON b.project_code = p.code
+    LEFT JOIN funds f ON f.project_code = p.code
+    LEFT JOIN planned pl ON pl.project_code = p.code
+    LEFT JOIN monthly mo ON mo.project_code = p.code
+    {where}
+),
+lit AS (
+    SELECT base.*,
+           actual - expected AS deviation,
+           CASE WHEN actual >= 100 THEN 'done'
+                WHEN :as_of > due THEN 'red'
+                WHEN {lag} < :yellow THEN 'green'
+                WHEN {lag} <= :red THEN 'yellow'
+                ELSE 'red' END AS light,
+           CASE WHEN actual >= 100 THEN 'done'
+                WHEN :as_of > due THEN 'overdue'
+                WHEN {lag} >= :yellow AND {lag} <= :red THEN 'behind'
+                WHEN {lag} > :red THEN 'seriously_behind'
+                WHEN round(actual - expected, {PRECISION}) > 0 THEN 'ahead'
+                ELSE 'on_track' END AS status,
+           CASE WHEN last_report_date IS NULL
+                  OR julianday(:as_of) - julianday(last_report_date) > :stale
+                THEN 1 ELSE 0 END AS stale,
+           CASE WHEN pace IS NOT NULL THEN date(last_report_date, '+' ||
+                {ceil_sql(f"round((100.0 - last_pct) / pace, {PRECISION})")} || ' days')
+           END AS forecast_date
+    FROM base
+)
+SELECT code, name, item, department, district, start, due, target, unit, budget,
+       expected AS expected_pct, actual AS actual_pct, deviation AS deviation_pct,
+       funds, funds_pct, light, status, last_report_date, stale, forecast_date,
+       CAST(julianday(forecast_date) - julianday(due) AS INTEGER) AS days_late,
+       CASE status WHEN 'overdue' THEN 0 WHEN 'seriously_behind' THEN 1 WHEN 'behind' THEN 2
+                   WHEN 'on_track' THEN 3 WHEN 'ahead' THEN 4 ELSE 5 END AS rank
+FROM lit"""
+
+
+def deviation_rows(
+    db: sqlite3.Connection,
+    params: dict,
+    *,
+    item: str | None = None,
+    department: str | None = None,
+    district: str | None = None,
+    lights: list[str] | None = None,
+) -> list[dict]:
+    """Deviation rows, worst first (status, then deviation, then code)."""
+    clauses, values = [], dict(params)
+    for column, value in (("item", item), ("department", department), ("district", district)):
+        if value is not None:
+            clauses.append(f"p.{column} = :f_{column}")
+            values[f"f_{column}"] = value
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    outer = ""
+    if lights:
+        marks = ", ".join(f":light{i}" for i in range(len(lights)))
+        values.update({f"light{i}": light for i, light in enumerate(lights)})
+        outer = f"WHERE light IN ({marks})"
+    sql = f"SELECT * FROM ({deviation_sql(where)}) {outer} ORDER BY rank, deviation_pct, code"
+    return [dict(r) for r in db.execute(sql, values)]
+
+
+def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
+    """Roll-up per item (件): projects per light, mean actual and expected."""
+    sql = f"""
+        SELECT item, count(*) AS projects,
+               sum(light = 'red') AS red, sum(light = 'yellow') AS yellow,
+               sum(light = 'green') AS green, sum(light = 'done') AS done,
+               sum(status = 'overdue') AS overdue,
+               avg(expected_pct) AS expected_pct, avg(actual_pct) AS actual_pct,
+               avg(actual_pct) - avg(expected_pct) AS deviation_pct
+        FROM ({deviation_sql()})
+        GROUP BY item ORDER BY deviation_pct, item"""
+    return [dict(r) for r in db.execute(sql, params)]
+
+
+def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, str]:
+    """code → light at ``params['as_of']`` (for changes between two dates)."""
+    sql = f"SELECT code, light FROM ({deviation_sql()})"
+    return {r[0]: r[1] for r in db.execute(sql, params)}
