@@ -92,12 +92,10 @@ def expected_pct(
     _check_basis(basis)
     if due < start:
         raise InvalidValue("due", due.isoformat(), f"a date on or after start {start}")
-    if plan:
-        inner = _plan_knots(start, due, plan)
-    elif basis == "months":
+    inner = _plan_knots(start, due, plan) if plan else []
+    # Points that all fall outside the project's dates leave no plan: the basis applies.
+    if not inner and basis == "months":
         inner = _month_end_knots(start, due)
-    else:
-        inner = []
     knots = [(start - ONE_DAY, 0.0), *inner, (due, 100.0)]
     return _interpolate(knots, as_of)
 

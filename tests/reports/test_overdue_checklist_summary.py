@@ -1,0 +1,135 @@
+"""overdue (sections, --exit-code), checklist windows for both levels, summary JSON shape."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def small_register(cli):
+    """One grassroots and one municipal group watching two projects."""
+    cli("add-project", "A", "新建学校", "--year", "2021", "--department", "市教育局")
+    cli("add-project", "B", "老旧小区改造", "--year", "2021", "--due", "2021-05-31")
+    cli("add-group", "东城组", "--level", "grassroots")
+    cli("add-group", "市级组", "--level", "municipal")
+    cli("assign", "东城组", "A", "B")
+    cli("assign", "市级组", "--all")
+
+
+def test_overdue_sections_and_exit_code(cli):
+    small_register(cli)
+    cli("progress", "A", "--pct", "5", "--date", "2021-05-31")
+    data = cli.json("overdue")
+    assert [r["code"] for r in data["projects_overdue"]] == ["B"]
+    assert [r["code"] for r in data["projects_red"]] == ["A"]  # 45.75 − 5 > 30
+    assert [r["code"] for r in data["no_progress"]] == ["B"]
+    # grassroots owes May (missed) and June (due, 14 days left); municipal owes Q1 and Q2
+    missed = {(r["group"], r["code"], r["window"]) for r in data["visits_missed"]}
+    assert ("东城组", "A", "2021-05") in missed and ("市级组", "A", "2021Q1") in missed
+    due = {(r["group"], r["code"]): r["days_left"] for r in data["visits_due"]}
+    assert due[("东城组", "A")] == 14 and due[("市级组", "A")] == 14
+    result = cli("overdue", "--exit-code", code=1)
+    lines = result.stdout.splitlines()
+    assert lines[0].split("\t")[0] == "kind"
+    assert {line.split("\t")[0] for line in lines[1:]} >= {"projects_overdue", "visits_due"}
+    cli("overdue")  # without --exit-code: 0 even with findings
+
+
+def test_overdue_exit_code_zero_on_a_clean_register(cli):
+    cli("add-project", "A", "新建学校", "--year", "2021")
+    cli("add-group", "东城组", "--level", "基层")
+    cli("assign", "东城组", "A")
+    cli("progress", "A", "--pct", "33", "--date", "2021-04-30")
+    cli("progress", "A", "--pct", "41", "--date", "2021-05-31")
+    cli("progress", "A", "--pct", "50", "--date", "2021-06-16")
+    cli("add-visit", "A", "--group", "东城组", "--date", "2021-05-20")
+    cli("add-visit", "A", "--group", "东城组", "--date", "2021-06-02")
+    result = cli("overdue", "--exit-code")
+    assert result.stdout.splitlines() == ["kind\tcode\tname\tdepartment\tgroup\twindow\tid\t"
+                                          "detail\tdate\tdays"]
+    cli("overdue", "--exit-code", "--as-of", "2021-07-20", code=1)  # July visit now owed
+
+
+def test_issue_past_deadline_is_listed(cli):
+    small_register(cli)
+    issue = cli("flag", "A", "--category", "质量", "--text", "外墙渗水",
+                "--date", "2021-06-01").stdout.strip()
+    from datetime import date
+
+    from minsheng_cli import services
+    from minsheng_cli.services import workflow
+    from minsheng_cli.store.audit import WriteContext
+
+    reg = services.open_register(cli.db)
+    workflow.move(reg, WriteContext("t", "issue transfer", "x"), int(issue), "transfer",
+                  workflow.MoveRequest(day=date(2021, 6, 1)), date(2021, 6, 16))
+    reg.close()
+    data = cli.json("overdue")
+    [row] = data["issues_overdue"]
+    assert row["deadline"] == "2021-06-08" and row["days_overdue"] == 8
+
+
+def test_checklist_windows_for_both_levels(cli):
+    small_register(cli)
+    cli("add-visit", "A", "--group", "东城组", "--date", "2021-06-03")
+    cli("add-visit", "A", "--group", "市级组", "--date", "2021-04-20")
+    lists = cli.json("checklist", "--period", "2021-06")
+    windows = {c["group"]: (c["window"], c["start"], c["end"]) for c in lists}
+    assert windows == {"东城组": ("2021-06", "2021-06-01", "2021-06-30"),
+                       "市级组": ("2021Q2", "2021-04-01", "2021-06-30")}
+    by_group = {c["group"]: {p["code"]: p for p in c["projects"]} for c in lists}
+    assert by_group["东城组"]["A"]["visited"] is True
+    assert by_group["东城组"]["A"]["visited_on"] == "2021-06-03"
+    assert by_group["市级组"]["A"]["visited_on"] == "2021-04-20"
+    assert by_group["东城组"]["A"]["last_visit_any"] == "2021-06-03"
+    # B ended in May: not on June's grassroots list, still on the municipal Q2 list
+    assert set(by_group["东城组"]) == {"A"} and set(by_group["市级组"]) == {"A", "B"}
+    assert "schedule" in by_group["东城组"]["A"]["focus"]  # no figures: red and stale
+    only = cli.json("checklist", "--period", "2021-05", "--level", "municipal")
+    assert [c["group"] for c in only] == ["市级组"]
+    cli("checklist", "--group", "nobody", code=2)
+    cli("checklist", "--period", "June", code=2)
+
+
+def test_checklist_files(cli, tmp_path):
+    small_register(cli)
+    cli("add-project", "C", "=HYPERLINK(\"x\")", "--year", "2021")
+    cli("assign", "东城组", "C")
+    md = tmp_path / "c.md"
+    cli("checklist", "-o", str(md))
+    assert "东城组" in md.read_text(encoding="utf-8")
+    csv = tmp_path / "c.csv"
+    cli("checklist", "-o", str(csv))
+    raw = csv.read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")  # a BOM so Excel/WPS read UTF-8
+    assert "'=HYPERLINK" in raw.decode("utf-8-sig")
+    cli("checklist", "-o", str(tmp_path / "c.pdf"), code=2)
+
+
+def test_summary_json_shape_is_pinned(sample):
+    data = sample.json("summary", "--period", "2021-05")
+    assert shape(data) == json.loads((GOLDEN / "summary_shape.json").read_text())
+    assert data["period"] == {"label": "2021-05", "start": "2021-05-01", "end": "2021-05-31"}
+    assert data["visits"]["total"] == sum(g["visits"] for g in data["visits"]["by_group"])
+    assert sum(data["projects"]["lights"].values()) == 27
+
+
+def test_summary_text_and_markdown(sample):
+    text = sample("summary", "--period", "2021-06", "-f", "text",
+                  env={"MINSHENG_LANG": "zh"}).stdout
+    assert "民生实事项目监督周报" in text and "实地查看" in text
+    md = sample("summary", "-f", "markdown").stdout
+    assert md.startswith("## ")
+    sample("summary", "-f", "xml", code=2)
+    sample("summary", "--period", "2030-01", code=2)  # has not begun
+
+
+def shape(value):
+    """Keys and value types, with list items reduced to the shape of the first."""
+    if isinstance(value, dict):
+        return {k: shape(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [shape(value[0])] if value else []
+    return type(value).__name__

@@ -1,0 +1,70 @@
+"""The set-based SQL in store/reports.py must give exactly what the pure rules in
+domain/schedule.py give, for any project, plan, figures and date."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from minsheng_cli import services
+from minsheng_cli.domain import schedule
+from minsheng_cli.domain.model import NewProject
+from minsheng_cli.services import reports
+from minsheng_cli.store import register as store
+from minsheng_cli.store.audit import WriteContext
+
+CTX = WriteContext("prop", "test", "2021-01-01T00:00:00+00:00")
+DAYS = st.dates(min_value=date(2019, 12, 1), max_value=date(2022, 3, 1))
+
+
+@st.composite
+def projects(draw):
+    start = draw(st.dates(min_value=date(2020, 1, 1), max_value=date(2021, 12, 31)))
+    due = start + timedelta(days=draw(st.integers(0, 500)))
+    inside = st.dates(min_value=start - timedelta(days=3), max_value=due + timedelta(days=3))
+    plan = draw(st.lists(st.tuples(inside, st.floats(0, 100)), max_size=4))
+    pcts = st.floats(0, 130, allow_nan=False)
+    figures = draw(st.lists(st.tuples(DAYS, pcts), max_size=6))
+    return start, due, plan, figures
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(project=projects(), as_of=DAYS, months=st.booleans(),
+       thresholds=st.sampled_from([(10.0, 30.0), (5.0, 20.0), (0.0, 0.0)]))
+def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, months,
+                                           thresholds):
+    start, due, plan, figures = project
+    reg = services.create_register(tmp_path_factory.mktemp("p") / "r.db")
+    try:
+        with reg.write():
+            store.insert_projects(reg.db, CTX, [NewProject("X", "x", 2021, start, due)])
+            for day, pct in plan:
+                store.insert_plan_point(reg.db, CTX, "X", day.isoformat(), pct)
+            store.insert_progress(reg.db, CTX, [
+                store.progress_row(CTX, "X", d.isoformat(), p, None, None, "report")
+                for d, p in figures
+            ])
+            store.write_setting(reg.db, CTX, "yellow_lag", str(thresholds[0]))
+            store.write_setting(reg.db, CTX, "red_lag", str(thresholds[1]))
+            store.write_setting(reg.db, CTX, "schedule_basis", "months" if months else "days")
+        [row] = reports.deviation(reg, as_of)
+    finally:
+        reg.close()
+
+    t = schedule.Thresholds(yellow=thresholds[0], red=thresholds[1])
+    in_force = dict(plan)  # the later point for a date wins, as in the register
+    expected = schedule.expected_pct(start, due, as_of, sorted(in_force.items()),
+                                     basis="months" if months else "days")
+    known = [(d, p) for d, p in figures if d <= as_of]  # insertion order = id order
+    known.sort(key=lambda f: f[0])
+    actual = known[-1][1] if known else 0.0
+    assert row["expected_pct"] == expected
+    assert row["actual_pct"] == actual
+    assert row["light"] == schedule.light(actual, expected, as_of, due, t)
+    assert row["status"] == schedule.status(actual, expected, as_of, due, t)
+    assert row["stale"] == schedule.is_stale(known[-1][0] if known else None, as_of, 31)
+    forecast = schedule.forecast(known, as_of)
+    assert row["forecast_date"] == (forecast.isoformat() if forecast else None)
