@@ -147,13 +147,18 @@ def checklist(
     if group is not None:
         uses.require_group(reg, group)
     lists = []
+    # Groups share a few report dates (one per window): compute each deviation once.
+    lights_at: dict[date, dict[str, dict]] = {}
     for g in coverage.groups_for_checklist(reg.db, group, level):
         window = periods.window_for(g["cadence"], min(period.end, max(period.start, today)))
         as_of = min(today, window.end)
-        lights = {r["code"]: r for r in store.deviation_rows(reg.db, params(reg, as_of))}
+        if as_of not in lights_at:
+            rows = store.deviation_rows(reg.db, params(reg, as_of))
+            lights_at[as_of] = {r["code"]: r for r in rows}
         rows = coverage.checklist_rows(reg.db, g["id"], window.start.isoformat(),
                                        window.end.isoformat(), as_of.isoformat())
-        lists.append(GroupChecklist(g, window, as_of, [with_focus(r, lights) for r in rows]))
+        lists.append(GroupChecklist(g, window, as_of,
+                                    [with_focus(r, lights_at[as_of]) for r in rows]))
     return lists
 
 
