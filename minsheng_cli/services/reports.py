@@ -68,9 +68,10 @@ class OverdueReport:
         return sum(len(rows) for rows in self.sections.values())
 
 
-def overdue(reg: Register, as_of: date) -> OverdueReport:
+def overdue(reg: Register, as_of: date, rows: list[dict] | None = None) -> OverdueReport:
+    """Everything late at ``as_of``; ``rows`` are the deviation rows there, if known."""
     p = params(reg, as_of)
-    rows = store.deviation_rows(reg.db, p)
+    rows = store.deviation_rows(reg.db, p) if rows is None else rows
     report = OverdueReport(as_of)
     report.sections["projects_overdue"] = [r for r in rows if r["status"] == "overdue"]
     report.sections["projects_red"] = [r for r in rows if r["status"] == "seriously_behind"]
@@ -203,7 +204,7 @@ def summary(reg: Register, period: Period, today: date) -> dict:
     ]
     per_light = {light: sum(r["light"] == light for r in rows)
                  for light in ("red", "yellow", "green", "done")}
-    report = overdue(reg, end)
+    report = overdue(reg, end, rows)
     return {
         "period": {"label": period.label, "start": period.start.isoformat(),
                    "end": end.isoformat()},
