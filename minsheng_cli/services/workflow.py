@@ -1,20 +1,23 @@
-"""Use cases of the issue workflow: transfer, respond, close, reopen, withdraw.
+"""Use cases of the issue workflow: transfer, respond, close, reopen, withdraw, and the
+transfer list (问题清单) handed to the departments.
 
-Each move is one transaction: the issue row's new status (and deadline or verdict) and an
-``issue_events`` row with the date, who and the note; both land in the audit log.
+Each move is one transaction: the issue row's new status (and deadline, department or
+verdict) and an ``issue_events`` row with the date, who and the note; both land in the
+audit log.  A move is dated: not after today, not before the issue's last step.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from minsheng_cli.domain import workflow
 from minsheng_cli.domain.errors import InvalidValue, NotFound
 from minsheng_cli.domain.model import check_not_future
-from minsheng_cli.domain.workdays import add_workdays
+from minsheng_cli.domain.workdays import MAX_WORKDAYS, add_workdays
 from minsheng_cli.services import Register
 from minsheng_cli.services import register as uses
+from minsheng_cli.store import queries_issues
 from minsheng_cli.store import register as store
 from minsheng_cli.store.audit import WriteContext
 
@@ -34,8 +37,11 @@ class MoveRequest:
 @dataclass(frozen=True)
 class Moved:
     id: int
+    action: str
+    from_status: str
     status: str
     deadline: str | None
+    workdays: int | None = None
     calendar_fallback: bool = False
 
 
@@ -46,21 +52,28 @@ def require_issue(reg: Register, issue_id: int) -> dict:
     return issue
 
 
-def deadline_for(reg: Register, issue: dict, req: MoveRequest) -> tuple[str, bool]:
-    """--deadline, else --days, else 5 / 15 working days by severity (settings)."""
+def deadline_for(
+    reg: Register, issue: dict, req: MoveRequest
+) -> tuple[str, int | None, bool]:
+    """--deadline, else --days, else 5 / 15 working days by severity (settings).
+
+    Returns the deadline, the working days counted (None for an explicit date) and
+    whether Monday–Friday stood in for the Chinese calendar.
+    """
+    if req.deadline is not None and req.days is not None:
+        raise InvalidValue("deadline", req.deadline.isoformat(), "either --deadline or --days")
     if req.deadline is not None:
         if req.deadline < req.day:
             day = req.deadline.isoformat()
-            raise InvalidValue("deadline", day, f"a date on or after {req.day}")
-        return req.deadline.isoformat(), False
+            raise InvalidValue("deadline", day, f"a date on or after the move's date {req.day}")
+        return req.deadline.isoformat(), None, False
     days = req.days
     if days is None:
-        key = "major_days" if issue["severity"] == "major" else "ordinary_days"
-        days = int(uses.settings(reg)[key])
-    if days < 1:
-        raise InvalidValue("days", days, "a whole number of working days, 1 or more")
+        days = int(uses.settings(reg)[workflow.days_severity_key(issue["severity"])])
+    if not 1 <= days <= MAX_WORKDAYS:
+        raise InvalidValue("days", days, f"a whole number of working days, 1 to {MAX_WORKDAYS}")
     due, fallback = add_workdays(req.day, days)
-    return due.isoformat(), fallback
+    return due.isoformat(), days, fallback
 
 
 def move(
@@ -71,32 +84,36 @@ def move(
 
 
 def move_in_tx(reg, ctx, issue_id: int, action: str, req: MoveRequest, today: date) -> Moved:
+    """One move inside an open write transaction; raises before writing anything."""
     issue = require_issue(reg, issue_id)
     target = workflow.next_status(issue_id, issue["status"], action)
     check_not_future(req.day, today)
-    last = store.issue_events(reg.db, issue_id)[-1]["date"]
+    events = store.issue_events(reg.db, issue_id)
+    last = events[-1]["date"] if events else issue["found_on"]
     if req.day.isoformat() < last:
         raise InvalidValue("date", req.day.isoformat(), f"a date on or after {last} (last step)")
-    changes: dict = {"status": target}
-    fallback = False
-    if action in ("transfer", "reopen"):
-        changes["deadline"], fallback = deadline_for(reg, issue, req)
-        if req.department:
-            changes["department"] = req.department
-    if action == "close":
-        changes["verdict"] = req.verdict or "satisfied"
     if action == "respond" and not req.note:
         raise InvalidValue("note", "", "the department's reply (--note)")
     if action == "withdraw" and not req.note:
         raise InvalidValue("reason", "", "why the issue is withdrawn (--reason)")
+    changes: dict = {"status": target}
+    workdays, fallback = None, False
+    if action in workflow.DEADLINE_MOVES:
+        changes["deadline"], workdays, fallback = deadline_for(reg, issue, req)
+        if req.department:
+            changes["department"] = req.department
+    if action == "close":
+        changes["verdict"] = req.verdict or "satisfied"
     store.update_issue(reg.db, ctx, issue_id, changes)
+    department = changes.get("department", issue["department"]) if action == "transfer" else None
     store.insert_issue_event(reg.db, ctx, {
         "issue_id": issue_id, "action": action, "date": req.day.isoformat(),
         "from_status": issue["status"], "to_status": target,
-        "department": changes.get("department"), "deadline": changes.get("deadline"),
+        "department": department, "deadline": changes.get("deadline"),
         "verdict": changes.get("verdict"), "note": req.note,
     })
-    return Moved(issue_id, target, changes.get("deadline", issue["deadline"]), fallback)
+    return Moved(issue_id, action, issue["status"], target,
+                 changes.get("deadline", issue["deadline"]), workdays, fallback)
 
 
 def transfer_in_tx(reg, ctx, issue_id: int, *, day: date) -> Moved:
@@ -106,9 +123,68 @@ def transfer_in_tx(reg, ctx, issue_id: int, *, day: date) -> Moved:
 
 @dataclass(frozen=True)
 class IssueHistory:
+    """An issue as it stands (with its clock on ``as_of``) and every step of its life."""
+
     issue: dict
     events: list[dict]
 
 
-def history(reg: Register, issue_id: int) -> IssueHistory:
-    return IssueHistory(require_issue(reg, issue_id), store.issue_events(reg.db, issue_id))
+def history(reg: Register, issue_id: int, as_of: date) -> IssueHistory:
+    issue = require_issue(reg, issue_id)
+    return IssueHistory(with_time_left(issue, as_of), store.issue_events(reg.db, issue_id))
+
+
+def with_time_left(issue: dict, as_of: date) -> dict:
+    deadline = date.fromisoformat(issue["deadline"]) if issue.get("deadline") else None
+    left = workflow.time_left(deadline, issue["status"], as_of)
+    return {**issue, "days_left": left.days_left, "days_overdue": left.days_overdue}
+
+
+# -- the transfer list (问题清单) -------------------------------------------------------------
+
+
+@dataclass
+class TransferList:
+    """The issues for the departments, as of a day, grouped by department in list order."""
+
+    as_of: date
+    statuses: tuple[str, ...]
+    departments: dict[str, list[dict]] = field(default_factory=dict)
+    marked: list[Moved] = field(default_factory=list)
+
+    @property
+    def rows(self) -> list[dict]:
+        return [row for rows in self.departments.values() for row in rows]
+
+
+def transfer_list(
+    reg: Register,
+    ctx: WriteContext | None,
+    *,
+    as_of: date,
+    department: str | None = None,
+    status: str | None = None,
+    mark_on: date | None = None,
+    today: date | None = None,
+) -> TransferList:
+    """The 问题清单; with ``mark_on``, first transfer every listed open issue that day.
+
+    Marking is one transaction: either every open issue on the list is transferred, or
+    (on any refusal) none is.
+    """
+    statuses = (status,) if status else workflow.OPEN_STATUSES
+    marked: list[Moved] = []
+    if mark_on is not None:
+        with reg.write():
+            rows = queries_issues.transfer_list_rows(reg.db, statuses, department)
+            for row in rows:
+                if row["status"] == "open":
+                    req = MoveRequest(day=mark_on)
+                    marked.append(move_in_tx(reg, ctx, row["id"], "transfer", req,
+                                             today or mark_on))
+    rows = queries_issues.transfer_list_rows(reg.db, statuses, department)
+    result = TransferList(as_of, statuses, marked=marked)
+    for row in rows:
+        group = result.departments.setdefault(row["department"] or "", [])
+        group.append({**with_time_left(row, as_of), "no": len(group) + 1})
+    return result

@@ -1,0 +1,366 @@
+"""``minsheng issue``: move an issue through its life (转办 → 反馈 → 复核销号), and show it;
+``minsheng transfer-list``: the issue list (问题清单) handed to the departments.
+
+Each move is dated (--date, default today), stamped with who (--by) and may carry a note;
+it prints the issue's new status and deadline on stdout.  A move the workflow does not
+allow from the issue's status exits 2 and names the moves that are allowed.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from typer.core import TyperGroup
+
+from minsheng_cli.cli.common import (
+    AsOfOpt,
+    DateOpt,
+    FormatOpt,
+    as_of_or_today,
+    output_format,
+    register,
+    say,
+    state,
+    today,
+    whole_number,
+    write_context,
+)
+from minsheng_cli.domain import values
+from minsheng_cli.domain.periods import parse_date
+
+MOVES_HELP = "transfer, respond, close, reopen, withdraw, show"
+
+
+class IssueGroup(TyperGroup):
+    """Names the moves when asked for one that does not exist."""
+
+    def resolve_command(self, ctx, args):
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            ctx.fail(f"unknown move {name!r}; moves: {MOVES_HELP}")
+        return super().resolve_command(ctx, args)
+
+
+app = typer.Typer(
+    cls=IssueGroup,
+    help="Move an issue through its life: transfer (转办), respond (反馈), close (复核销号), "
+    "reopen (退回重办), withdraw (撤回); show its history.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="Issue id (see `minsheng issues`)")]
+NoteOpt = Annotated[str | None, typer.Option("--note", help="Note on this step")]
+DeadlineOpt = Annotated[
+    str | None, typer.Option("--deadline", help="整改时限, YYYY-MM-DD (default: counted in "
+                             "working days)")
+]
+DaysOpt = Annotated[
+    str | None, typer.Option("--days", help="Working days to rectify (default: 5 ordinary, "
+                             "15 major — settings ordinary_days, major_days)")
+]
+
+
+def text_or_none(value: str | None, field: str) -> str | None:
+    return values.parse_text(value, field) if value is not None else None
+
+
+def issue_number(text: str) -> int:
+    return whole_number(text, "id", 1, 2**62, "an issue id, see `minsheng issues`")
+
+
+def run_move(ctx: typer.Context, issue_id: str, action: str, day: str | None, **fields) -> None:
+    """Parse the common fields, make the move in one transaction, report the result."""
+    from minsheng_cli.services import workflow as uses
+
+    number = issue_number(issue_id)
+    if fields.get("deadline") is not None:
+        fields["deadline"] = parse_date(fields["deadline"], "deadline")
+    if fields.get("days") is not None:
+        fields["days"] = whole_number(fields["days"], "days", 1, 250,
+                                      "a whole number of working days, 1 to 250")
+    req = uses.MoveRequest(day=parse_date(day, "date") if day else today(), **fields)
+    moved = uses.move(register(ctx), write_context(ctx), number, action, req, today())
+    if moved.calendar_fallback:
+        say(f"note: the Chinese holiday calendar does not cover {req.day} – {moved.deadline}; "
+            "the deadline counts Monday–Friday as working days")
+    typer.echo(moved_line(moved, state(ctx).lang))
+
+
+def moved_line(moved, lang: str) -> str:
+    from minsheng_cli.i18n import word
+
+    if lang == "zh":
+        counted = f"（{moved.workdays}个工作日）" if moved.workdays else ""
+        deadline = f"，整改时限 {moved.deadline}{counted}" if moved.deadline else ""
+        return f"问题 {moved.id}：{word('issue_status', moved.status, lang)}{deadline}"
+    counted = f" ({moved.workdays} working days)" if moved.workdays else ""
+    deadline = f", deadline {moved.deadline}{counted}" if moved.deadline else ""
+    return f"issue {moved.id}: {moved.status}{deadline}"
+
+
+@app.command()
+def transfer(
+    ctx: typer.Context,
+    issue_id: IdArg,
+    department: Annotated[str | None, typer.Option(
+        "--department", help="Unit to rectify (default: the issue's, else the project's lead "
+        "department)")] = None,
+    deadline: DeadlineOpt = None,
+    days: DaysOpt = None,
+    day: DateOpt = None,
+    note: NoteOpt = None,
+) -> None:
+    """Transfer (转办) an open issue to a department with a deadline."""
+    run_move(ctx, issue_id, "transfer", day, department=text_or_none(department, "department"),
+             deadline=deadline, days=days, note=text_or_none(note, "note"))
+
+
+@app.command()
+def respond(
+    ctx: typer.Context,
+    issue_id: IdArg,
+    note: Annotated[str, typer.Option("--note", help="The department's reply (反馈)")],
+    day: DateOpt = None,
+) -> None:
+    """Record the department's reply (反馈) to a transferred issue."""
+    run_move(ctx, issue_id, "respond", day, note=values.parse_text(note, "note"))
+
+
+@app.command()
+def close(
+    ctx: typer.Context,
+    issue_id: IdArg,
+    verdict: Annotated[str, typer.Option(
+        "--verdict", help="Re-check on site (复核): satisfied 满意 | basic 基本满意 | "
+        "unsatisfied 不满意")] = "satisfied",
+    day: DateOpt = None,
+    note: NoteOpt = None,
+) -> None:
+    """Strike off (销号) a responded issue after re-checking it on site."""
+    run_move(ctx, issue_id, "close", day, verdict=values.parse_enum(verdict, "verdict",
+                                                                    values.VERDICT),
+             note=text_or_none(note, "note"))
+
+
+@app.command()
+def reopen(
+    ctx: typer.Context,
+    issue_id: IdArg,
+    deadline: DeadlineOpt = None,
+    days: DaysOpt = None,
+    day: DateOpt = None,
+    note: NoteOpt = None,
+) -> None:
+    """Send a responded issue back (退回重办) to the department with a new deadline."""
+    run_move(ctx, issue_id, "reopen", day, deadline=deadline, days=days,
+             note=text_or_none(note, "note"))
+
+
+@app.command()
+def withdraw(
+    ctx: typer.Context,
+    issue_id: IdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is withdrawn (撤回理由)")],
+    day: DateOpt = None,
+) -> None:
+    """Withdraw (撤回) an open or transferred issue; it stays in the register and the log."""
+    run_move(ctx, issue_id, "withdraw", day, note=values.parse_text(reason, "reason"))
+
+
+@app.command()
+def show(ctx: typer.Context, issue_id: IdArg, fmt: FormatOpt = None) -> None:
+    """The issue and its whole history: every step, its date, who and the note."""
+    from minsheng_cli.render.cards import write_issue_history
+    from minsheng_cli.services import workflow as uses
+
+    number = issue_number(issue_id)
+    history = uses.history(register(ctx), number, today())
+    write_issue_history(history, output_format(fmt), state(ctx).lang)
+
+
+# -- transfer-list (问题清单) ------------------------------------------------------------------
+
+LIST_FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown", "xlsx", "html")
+SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".csv": "csv",
+                  ".md": "markdown", ".markdown": "markdown", ".json": "json",
+                  ".jsonl": "jsonl", ".tsv": "tsv", ".txt": "tsv"}
+
+
+def list_format(fmt: str | None, out: Path | None) -> str:
+    """--format, else the output file's suffix, else the terminal's default."""
+    if fmt is not None:
+        fmt = fmt.strip().lower()
+        if fmt not in LIST_FORMATS:
+            raise values.InvalidValue("format", fmt, " | ".join(LIST_FORMATS))
+    elif out is not None:
+        fmt = SUFFIX_FORMATS.get(out.suffix.lower())
+        if fmt is None:
+            raise values.InvalidValue("output", str(out), "a file ending in "
+                                      + ", ".join(SUFFIX_FORMATS) + " (or give --format)")
+    else:
+        fmt = output_format(None)
+    if fmt in ("xlsx", "html") and out is None:
+        raise values.InvalidValue("format", fmt, f"{fmt} together with -o FILE")
+    if out is not None and (out.is_dir() or not out.parent.is_dir()):
+        raise values.InvalidValue("output", str(out), "a file name in an existing folder")
+    return fmt
+
+
+def transfer_list(
+    ctx: typer.Context,
+    department: Annotated[str | None, typer.Option(
+        "--department", help="Only this unit to rectify")] = None,
+    status: Annotated[str | None, typer.Option(
+        "--status", help="open | transferred | responded | closed | withdrawn (default: "
+        "the first three — not yet struck off)")] = None,
+    mark_transferred: Annotated[bool, typer.Option(
+        "--mark-transferred", help="First transfer every listed open issue in one "
+        "transaction, dated --date, with the default deadlines")] = False,
+    day: DateOpt = None,
+    as_of: AsOfOpt = None,
+    out: Annotated[Path | None, typer.Option(
+        "--output", "-o", help="Write to FILE: .xlsx (a printable sheet per unit), .html "
+        "(a printable page per unit), .csv, .md, .json")] = None,
+    fmt: Annotated[str | None, typer.Option(
+        "--format", "-f", help="table | tsv | csv | json | jsonl | markdown | xlsx | html "
+        "(xlsx and html need -o)")] = None,
+) -> None:
+    """The issue list (问题清单) for the departments, grouped by unit and numbered."""
+    from minsheng_cli.services import workflow as uses
+
+    chosen = list_format(fmt, out)
+    wanted = values.parse_enum(status, "status", values.ISSUE_STATUS) if status else None
+    when = parse_date(day, "date") if day else today()
+    result = uses.transfer_list(
+        register(ctx), write_context(ctx), as_of=as_of_or_today(as_of),
+        department=values.parse_text(department, "department") if department else None,
+        status=wanted, mark_on=when if mark_transferred else None, today=today(),
+    )
+    if mark_transferred:
+        fallback = any(m.calendar_fallback for m in result.marked)
+        say(f"transferred {len(result.marked)} open issue(s) on {when}"
+            + ("; deadlines count Monday–Friday (beyond the Chinese holiday calendar)"
+               if fallback else ""))
+    if not result.rows:
+        say("minsheng: no issues to list")
+    write_transfer_list(result, chosen, state(ctx).lang, out)
+    if out is not None:
+        say(f"wrote {out} ({len(result.rows)} issue(s), {len(result.departments)} unit(s))")
+
+
+def list_columns(human: bool):
+    from minsheng_cli.render.printable import labelled as c
+
+    if human:
+        return [
+            c("no", "序号", "no.", "int"), c("id", "问题编号", "issue", "int"),
+            c("group", "监督小组", "group"), c("visit_date", "走访日期", "visit date"),
+            c("project_label", "项目", "project"),
+            c("category", "类别", "category", "enum", "category"),
+            c("severity", "程度", "severity", "enum", "severity"),
+            c("text", "问题描述", "description"), c("transferred_on", "交办日期", "transferred"),
+            c("deadline", "整改时限", "deadline"),
+            c("status", "状态", "status", "enum", "issue_status"),
+            c("time_status", "时限情况", "time left"),
+            c("verdict", "复核意见", "verdict", "enum", "verdict"),
+        ]
+    return [
+        c("no", "序号", "no", "int"), c("id", "问题编号", "id", "int"),
+        c("department", "整改责任单位", "department"), c("group", "监督小组", "group"),
+        c("visit_date", "走访日期", "visit_date"), c("found_on", "发现日期", "found_on"),
+        c("code", "编号", "code"), c("project", "项目", "project"),
+        c("lead_department", "牵头单位", "lead_department"),
+        c("category", "类别", "category", "enum", "category"),
+        c("severity", "程度", "severity", "enum", "severity"),
+        c("text", "问题描述", "text"), c("transferred_on", "交办日期", "transferred_on"),
+        c("deadline", "整改时限", "deadline"),
+        c("status", "状态", "status", "enum", "issue_status"),
+        c("days_left", "剩余天数", "days_left", "int"),
+        c("days_overdue", "逾期天数", "days_overdue", "int"),
+        c("verdict", "复核意见", "verdict", "enum", "verdict"),
+        c("response", "反馈情况", "response"),
+    ]
+
+
+def human_row(row: dict, lang: str) -> dict:
+    zh = lang == "zh"
+    if row["days_overdue"]:
+        left = f"逾期{row['days_overdue']}天" if zh else f"{row['days_overdue']} days overdue"
+    elif row["days_left"] == 0:
+        left = "今日到期" if zh else "due today"
+    elif row["days_left"] is not None:
+        left = f"剩余{row['days_left']}天" if zh else f"{row['days_left']} days left"
+    else:
+        left = ""
+    return {**row, "project_label": f"{row['code']} {row['project']}", "time_status": left}
+
+
+def unit_name(department: str, lang: str) -> str:
+    return department or ("（未指定单位）" if lang == "zh" else "(no unit)")
+
+
+def list_sections(result, lang: str, blank: bool):
+    """One printable section per department, numbered from 1."""
+    from minsheng_cli.i18n import word
+    from minsheng_cli.render.printable import PrintSection
+
+    zh = lang == "zh"
+    sections = []
+    for department, rows in result.departments.items() or [("", [])]:
+        unit = unit_name(department, lang)
+        counts: dict[str, int] = {}
+        for row in rows:
+            counts[row["status"]] = counts.get(row["status"], 0) + 1
+        spread = ("、" if zh else ", ").join(
+            f"{word('issue_status', s, lang)} {n}" for s, n in counts.items())
+        sections.append(PrintSection(
+            title=f"问题清单（{unit}）" if zh else f"Issue list — {unit}",
+            header_lines=[
+                f"整改责任单位：{unit}" if zh else f"Unit to rectify: {unit}",
+                (f"截至 {result.as_of}，共 {len(rows)} 项" if zh
+                 else f"As of {result.as_of}: {len(rows)} issue(s)")
+                + (f"（{spread}）" if zh and spread else f" ({spread})" if spread else ""),
+            ],
+            columns=list_columns(human=True),
+            rows=[human_row(r, lang) for r in rows],
+            blank_columns=(["整改情况" if zh else "Rectification"] if blank else []),
+            footer_lines=["签收人：＿＿＿＿＿＿＿＿　　签收日期：＿＿＿＿＿＿＿＿" if zh
+                          else "Received by: ____________    Date: ____________"],
+            sheet_name=unit,
+        ))
+    return sections
+
+
+def write_transfer_list(result, fmt: str, lang: str, out: Path | None) -> None:
+    from minsheng_cli.render import printable
+    from minsheng_cli.render.output import write_rows
+
+    title = (f"问题清单（截至 {result.as_of}）" if lang == "zh"
+             else f"Issue list as of {result.as_of}")
+    if fmt == "xlsx":
+        printable.write_xlsx(out, list_sections(result, lang, blank=True), lang)
+        return
+    if fmt == "html":
+        printable.write_html(out, list_sections(result, lang, blank=True), lang, title)
+        return
+    # A CSV file gets a byte-order mark: Excel and WPS then read it as UTF-8.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    stream = open(out, "w", encoding=encoding, newline="") if out else sys.stdout  # noqa: SIM115
+    try:
+        if fmt == "markdown":
+            stream.write(f"## {title}\n\n")
+        if fmt in ("table", "markdown"):
+            for section in list_sections(result, lang, blank=False):
+                if section.rows:
+                    heading = f"{section.title} — {section.header_lines[1]}"
+                    write_rows(section.rows, section.columns, fmt, lang, stream, title=heading)
+                    stream.write("\n")
+        else:
+            write_rows(result.rows, list_columns(human=False), fmt, lang, stream)
+    finally:
+        if out:
+            stream.close()

@@ -1,0 +1,274 @@
+"""Checking the register against its audit log, and keeping copies of it.
+
+``verify`` holds the register to three promises:
+
+1. the audit log is one unbroken hash chain — an event edited or removed (after
+   dropping the triggers that refuse it) breaks it;
+2. every row of every audited table equals the content its last event logged — a figure
+   edited, a visit deleted or a row slipped in behind the program's back is named with
+   its table and key;
+3. SQLite's own ``integrity_check`` and ``foreign_key_check`` hold.
+
+What it cannot see: the chain has no secret, so someone who rewrites the whole log and
+every hash after it leaves a consistent register.  The head hash ``verify`` prints is
+what a group writes down (or keeps in a backup) to catch that.
+
+Copies: :func:`backup` uses SQLite's online backup (one step, so one consistent
+snapshot while clerks keep writing); :func:`table_rows` streams a table for ``export``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from minsheng_cli.store.audit import GENESIS, ROW_KEYS, canonical, event_hash, row_key
+
+LOG_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
+SHOWN_VALUE = 80
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing that does not hold: ``kind`` is chain, edited, deleted, unlogged,
+    trigger, integrity or foreign_key."""
+
+    kind: str
+    table: str
+    key: str
+    detail: str
+
+    def __str__(self) -> str:
+        where = f"{self.table} {self.key}" if self.key else self.table
+        return f"{where}: {self.detail}"
+
+
+@dataclass
+class Verification:
+    events: int = 0
+    head_id: int | None = None
+    head_hash: str = GENESIS
+    rows: dict[str, int] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+@contextmanager
+def snapshot(db: sqlite3.Connection) -> Iterator[None]:
+    """A read transaction: every query inside sees the same state (WAL lets writers on)."""
+    db.execute("BEGIN")
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        yield
+    finally:
+        if db.in_transaction:
+            try:
+                db.execute("COMMIT")
+            except sqlite3.DatabaseError:  # a damaged file can fail even a read's end
+                db.execute("ROLLBACK") if db.in_transaction else None
+
+
+def verify(db: sqlite3.Connection) -> Verification:
+    result = Verification()
+    with snapshot(db):
+        check_sqlite(db, result)
+        try:
+            check_chain(db, result)
+            for table in ROW_KEYS:
+                check_table(db, table, result)
+        except sqlite3.DatabaseError as error:  # a damaged page: integrity_check said where
+            result.problems.append(Problem("integrity", "sqlite", "read", str(error)))
+        check_triggers(db, result)
+    return result
+
+
+# -- 1. the chain ------------------------------------------------------------------------------
+
+
+def check_chain(db: sqlite3.Connection, result: Verification) -> None:
+    prev_hash, prev_id = GENESIS, None
+    rows = db.execute(
+        "SELECT id, at, actor, command, table_name, row_key, action, content, prev_hash, hash"
+        " FROM audit_log ORDER BY id"
+    )
+    for row in rows:
+        event_id, *fields, stored_prev, stored_hash = tuple(row)
+        if stored_prev != prev_hash:
+            before = f"event {prev_id}" if prev_id is not None else "the start of the log"
+            result.problems.append(Problem(
+                "chain", "audit_log", f"event {event_id}",
+                f"does not follow {before}: an event between them was removed or altered",
+            ))
+        if event_hash(stored_prev, fields) != stored_hash:
+            result.problems.append(Problem(
+                "chain", "audit_log", f"event {event_id}",
+                f"its hash does not match its content ({fields[3]} {fields[4]}): "
+                "the event was altered",
+            ))
+        prev_hash, prev_id = stored_hash, event_id
+        result.events += 1
+    result.head_id, result.head_hash = prev_id, prev_hash
+
+
+# -- 2. every row against its last logged content -------------------------------------------
+
+
+def last_logged(db: sqlite3.Connection, table: str) -> dict[str, dict]:
+    sql = """SELECT id, at, actor, command, row_key, action, content FROM audit_log
+             WHERE id IN (SELECT max(id) FROM audit_log WHERE table_name = ? GROUP BY row_key)"""
+    return {r[4]: dict(zip(("id", "at", "actor", "command", "key", "action", "content"),
+                           tuple(r), strict=True))
+            for r in db.execute(sql, [table])}
+
+
+def table_rows(db: sqlite3.Connection, table: str) -> tuple[list[str], Iterator[tuple]]:
+    """A table's column names and its rows (as tuples), in rowid order where it has one."""
+    cursor = db.execute(f'SELECT * FROM "{table}"')
+    return [d[0] for d in cursor.description], (tuple(r) for r in cursor)
+
+
+def check_table(db: sqlite3.Connection, table: str, result: Verification) -> None:
+    logged = last_logged(db, table)
+    columns, rows = table_rows(db, table)
+    count = 0
+    for values in rows:
+        count += 1
+        row = dict(zip(columns, values, strict=True))
+        key = row_key(table, row)
+        event = logged.pop(key, None)
+        if event is None or event["action"] == "delete":
+            result.problems.append(Problem(
+                "unlogged", table, key, "no log entry: added behind the program's back"))
+        elif canonical(row) != event["content"]:
+            result.problems.append(Problem(
+                "edited", table, key,
+                f"differs from its last logged content (event {event['id']}, "
+                f"{event['actor']}, {event['at']}): {changes(event['content'], row)}",
+            ))
+    for key, event in logged.items():
+        if event["action"] != "delete":
+            result.problems.append(Problem(
+                "deleted", table, key,
+                f"deleted behind the program's back (last logged in event {event['id']} by "
+                f"{event['actor']} at {event['at']}: {summary(event['content'])})",
+            ))
+    result.rows[table] = count
+
+
+def changes(logged_content: str, row: dict) -> str:
+    try:
+        logged = json.loads(logged_content)
+    except ValueError:
+        return "the logged content is not readable"
+    parts = [
+        f"{column} {shorten(logged.get(column))} → {shorten(row.get(column))}"
+        for column in sorted(set(logged) | set(row))
+        if logged.get(column) != row.get(column) or (column in logged) != (column in row)
+    ]
+    return "; ".join(parts) or "the stored types differ"
+
+
+def summary(content: str) -> str:
+    """A logged row as ``column=value`` pairs, its stamp left out (the event names it)."""
+    try:
+        row = json.loads(content)
+    except ValueError:
+        return clip(content)
+    pairs = [f"{k}={v}" for k, v in row.items()
+             if k not in ("created_at", "created_by") and v is not None]
+    return clip(", ".join(pairs))
+
+
+def shorten(value) -> str:
+    return clip(repr(value))
+
+
+def clip(text: str) -> str:
+    return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "…"
+
+
+# -- 3. the log's triggers and SQLite's own checks --------------------------------------------
+
+
+def check_triggers(db: sqlite3.Connection, result: Verification) -> None:
+    present = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    for name in LOG_TRIGGERS:
+        if name not in present:
+            result.problems.append(Problem(
+                "trigger", "audit_log", "", f"trigger {name} is missing: the log can be changed"))
+
+
+def check_sqlite(db: sqlite3.Connection, result: Verification) -> None:
+    try:
+        messages = [m for (text,) in db.execute("PRAGMA integrity_check").fetchall()
+                    for m in text.splitlines()]
+    except sqlite3.DatabaseError as error:  # so damaged that the check itself stops
+        messages = [str(error)]
+    damaged = [m for m in messages if m not in ("ok", "*** in database main ***")]
+    for message in damaged:
+        result.problems.append(Problem("integrity", "sqlite", "integrity_check", message))
+    if damaged:
+        return  # foreign_key_check reads every table: not on a damaged file
+    for table, rowid, parent, _ in db.execute("PRAGMA foreign_key_check"):
+        key = f"rowid {rowid}"
+        if table in ROW_KEYS and rowid is not None:
+            row = db.execute(f'SELECT * FROM "{table}" WHERE rowid = ?', [rowid]).fetchone()
+            if row is not None:
+                columns = [d[0] for d in db.execute(f'SELECT * FROM "{table}" LIMIT 0').description]
+                key = row_key(table, dict(zip(columns, tuple(row), strict=True)))
+        result.problems.append(Problem(
+            "foreign_key", table, key, f"refers to a {parent} row that does not exist"))
+
+
+# -- copies ------------------------------------------------------------------------------------
+
+
+def backup(db: sqlite3.Connection, target: Path) -> dict:
+    """Copy the register to ``target`` (replacing it) with SQLite's online backup.
+
+    The copy is written beside ``target`` and renamed into place, so a failed backup
+    never leaves half a file; it is switched out of WAL so that it is one self-contained
+    file, and checked with ``integrity_check``.  Returns the copy's size and counts.
+    """
+    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    try:
+        copy = sqlite3.connect(partial, isolation_level=None)
+        try:
+            db.backup(copy)  # pages=-1: the whole file in one step, one snapshot
+            copy.execute("PRAGMA journal_mode = DELETE").fetchone()
+            check = copy.execute("PRAGMA integrity_check").fetchone()[0]
+            events = copy.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+            head = copy.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+        finally:
+            copy.close()
+        os.replace(partial, target)
+    finally:
+        if partial.exists():
+            partial.unlink()
+    return {"path": str(target), "bytes": target.stat().st_size, "integrity": check,
+            "events": events, "head_hash": head[0] if head else GENESIS}
+
+
+def table_names(db: sqlite3.Connection) -> list[str]:
+    """Every table of the register (SQLite's internal ones aside), by name."""
+    return [r[0] for r in db.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        " ORDER BY name")]
+
+
+def table_counts(db: sqlite3.Connection, names: list[str]) -> dict[str, int]:
+    return {n: db.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def audit_head(db: sqlite3.Connection) -> dict | None:
+    """The last event of the log: its id and hash (what to write down to anchor the chain)."""
+    row = db.execute("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+    return {"id": row[0], "hash": row[1]} if row else None
