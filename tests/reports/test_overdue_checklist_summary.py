@@ -133,3 +133,22 @@ def shape(value):
     if isinstance(value, list):
         return [shape(value[0])] if value else []
     return type(value).__name__
+
+
+def test_checklist_printable_sheets(cli, tmp_path):
+    from openpyxl import load_workbook
+
+    small_register(cli)
+    xlsx = tmp_path / "c.xlsx"
+    cli("checklist", "--period", "2021-06", "-o", str(xlsx), env={"MINSHENG_LANG": "zh"})
+    book = load_workbook(xlsx)
+    assert book.sheetnames == ["市级组", "东城组"]
+    sheet = book["东城组"]
+    cells = [c.value for row in sheet.iter_rows(max_row=5) for c in row if c.value]
+    assert any("2021-06-01 至 2021-06-30" in str(v) for v in cells)  # the window
+    assert {"观察进度", "发现问题", "签名"} <= set(cells)  # columns to fill in by hand
+    assert "A" in cells and sheet.page_setup.orientation == "landscape"
+    html = tmp_path / "c.html"
+    cli("checklist", "--period", "2021-06", "-o", str(html), env={"MINSHENG_LANG": "zh"})
+    text = html.read_text(encoding="utf-8")
+    assert text.count("走访清单") >= 2 and "签名" in text
