@@ -9,8 +9,10 @@ their language.  The language is ``--lang``, else ``MINSHENG_LANG``, else the lo
 from __future__ import annotations
 
 import os
+import re
 
 from minsheng_cli.domain import values
+from minsheng_cli.domain.errors import InvalidValue
 
 LANGS = ("zh", "en")
 
@@ -68,6 +70,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "value": ("值", "value"),
     "default": ("默认值", "default"),
     "description": ("说明", "description"),
+    "group_name": ("小组名称", "name"),
     "table": ("表", "table"),
     "rows": ("行数", "rows"),
     # reports
@@ -95,6 +98,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "yellow": ("黄灯", "yellow"),
     "green": ("绿灯", "green"),
     "overdue": ("逾期", "overdue"),
+    "month_ends": ("月末节点", "month-ends"),
+    "groups": ("监督小组", "groups"),
 }
 
 ENUMS: dict[str, dict[str, list[str]]] = {
@@ -124,9 +129,13 @@ ENUMS: dict[str, dict[str, list[str]]] = {
 
 
 def resolve_lang(option: str | None) -> str:
-    for candidate in (option, os.environ.get("MINSHENG_LANG")):
+    """``--lang``, else ``MINSHENG_LANG`` (zh, en, or a locale name such as zh_CN.UTF-8)."""
+    for source, candidate in (("lang", option), ("MINSHENG_LANG", os.environ.get("MINSHENG_LANG"))):
         if candidate:
-            return candidate.lower()[:2]
+            lang = re.split(r"[-_.@]", candidate.strip().lower())[0]
+            if lang not in LANGS:
+                raise InvalidValue(source, candidate, "zh or en")
+            return lang
     for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
         locale = os.environ.get(var, "")
         if locale:

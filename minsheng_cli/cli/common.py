@@ -17,14 +17,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+
+# Typer ≥ 0.26 vendors click: its usage errors derive from the public TyperException, and
+# Abort is typer's own (the real click package's classes never reach us).
+from typer import Abort, TyperException
+from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from minsheng_cli.domain.errors import InvalidValue, MinshengError, RegisterError
-
-try:  # Typer ≥ 0.26 vendors click; older ones use the real package.
-    from typer._click.exceptions import Abort, ClickException
-except ImportError:  # pragma: no cover
-    from click.exceptions import Abort, ClickException
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
 
@@ -48,15 +48,21 @@ class MinshengGroup(TyperGroup):
         except sqlite3.Error as error:
             from minsheng_cli.store.db import register_error
 
-            fail(str(register_error(error, "")), RegisterError.exit_code)
+            path = ctx.obj.db_path if isinstance(ctx.obj, State) else ""
+            fail(str(register_error(error, path)), RegisterError.exit_code)
 
     def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        args = sys.argv[1:] if args is None else list(args)
+        check_arguments(args)
         try:
             result = super().main(
                 args=args, prog_name=prog_name or "minsheng", complete_var=complete_var,
                 standalone_mode=False, **extra,
             )
-        except ClickException as error:
+        except NoArgsIsHelpError as error:
+            typer.echo(error.format_message(), err=True)
+            sys.exit(error.exit_code)
+        except TyperException as error:
             command = getattr(error, "ctx", None)
             hint = f" (see '{command.command_path} --help')" if command else ""
             typer.echo(f"minsheng: {error.format_message()}{hint}", err=True)
@@ -65,6 +71,19 @@ class MinshengGroup(TyperGroup):
             typer.echo("minsheng: aborted", err=True)
             sys.exit(1)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def check_arguments(args: list[str]) -> None:
+    """Bytes that are not UTF-8 reach Python as lone surrogates, which SQLite cannot store."""
+    for arg in args:
+        if any("\ud800" <= ch <= "\udfff" for ch in arg):
+            try:
+                raw = arg.encode("utf-8", "surrogateescape")
+            except UnicodeEncodeError:
+                raw = arg.encode("utf-8", "backslashreplace")
+            shown = raw.decode("utf-8", "backslashreplace")
+            typer.echo(f"minsheng: argument '{shown}' is not valid UTF-8 text", err=True)
+            sys.exit(2)
 
 
 @dataclass
@@ -86,7 +105,22 @@ def default_db_path() -> Path:
     env = os.environ.get("MINSHENG_DB")
     if env:
         return Path(env).expanduser()
+    return app_dir_db_path()
+
+
+def app_dir_db_path() -> Path:
+    """The per-user register, used when neither --db nor MINSHENG_DB says otherwise."""
     return Path(typer.get_app_dir("minsheng")) / "register.db"
+
+
+def whole_number(text: str | None, field: str, low: int, high: int, accepted: str) -> int | None:
+    """An integer option (a year, an id), parsed here so that a bad one names its value."""
+    if text is None:
+        return None
+    cleaned = text.strip()
+    if not (cleaned.isascii() and cleaned.isdigit()) or not low <= int(cleaned) <= high:
+        raise InvalidValue(field, text, accepted)
+    return int(cleaned)
 
 
 def resolve_actor(option: str | None) -> str:
@@ -96,7 +130,7 @@ def resolve_actor(option: str | None) -> str:
             actor = getpass.getuser()
         except Exception:  # no login name in some containers
             actor = "unknown"
-    if any(ord(ch) < 32 for ch in actor) or len(actor) > 100:
+    if any(ord(ch) < 32 or "\ud800" <= ch <= "\udfff" for ch in actor) or len(actor) > 100:
         raise InvalidValue("by", actor, "a name of at most 100 printable characters")
     return actor
 
@@ -176,27 +210,40 @@ def say(message: str) -> None:
     typer.echo(message, err=True)
 
 
+def parse_year(text: str | None) -> int | None:
+    return whole_number(text, "year", 1900, 2100, "a year such as 2021")
+
+
 # -- parameters declared once ---------------------------------------------------------------
 
 FormatOpt = Annotated[
     str | None,
-    typer.Option("--format", "-f", help="table | tsv | csv | json | jsonl | markdown "
+    typer.Option("--format", "-f", metavar="FORMAT",
+                 help="table | tsv | csv | json | jsonl | markdown "
                  "(default: table on a terminal, tsv when piped)"),
 ]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help="Date of the report, YYYY-MM-DD (default: today)")
+    str | None,
+    typer.Option("--as-of", metavar="DATE", help="Date of the report, YYYY-MM-DD "
+                 "(default: today)"),
 ]
-DateOpt = Annotated[str | None, typer.Option("--date", help="YYYY-MM-DD (default: today)")]
+DateOpt = Annotated[
+    str | None, typer.Option("--date", metavar="DATE", help="YYYY-MM-DD (default: today)")
+]
 PeriodOpt = Annotated[
     str | None,
-    typer.Option("--period", "-p", help="2021-06, 2021Q2, 2021-W24, 2021, this-month, "
-                 "last-quarter …"),
+    typer.Option("--period", "-p", metavar="PERIOD",
+                 help="2021-06, 2021Q2, 2021-W24, 2021, this-month, last-quarter …"),
 ]
-CodeArg = Annotated[str, typer.Argument(help="Project code, e.g. MS2021-01")]
-PctOpt = Annotated[str | None, typer.Option("--pct", help="Progress in percent, 0–100")]
+CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="Project code, e.g. MS2021-01")]
+PctOpt = Annotated[
+    str | None, typer.Option("--pct", metavar="PCT", help="Progress in percent, 0–100")
+]
 DoneOpt = Annotated[
-    str | None, typer.Option("--done", help="Quantity done, in the project's target unit")
+    str | None,
+    typer.Option("--done", metavar="QTY", help="Quantity done, in the project's target unit"),
 ]
 FundsOpt = Annotated[
-    str | None, typer.Option("--funds", help="Money spent so far (累计完成投资), 万元")
+    str | None,
+    typer.Option("--funds", metavar="WAN", help="Money spent so far (累计完成投资), 万元"),
 ]

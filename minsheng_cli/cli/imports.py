@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from minsheng_cli.cli.common import register, say, today, write_context
+from minsheng_cli.cli.common import parse_year, register, say, today, write_context
 
 app = typer.Typer(help="Import a spreadsheet (CSV in UTF-8/GB18030, or XLSX); all-or-nothing.",
                   no_args_is_help=True)
@@ -29,11 +29,11 @@ def run(ctx: typer.Context, kind: str, path: Path, year: int | None = None) -> N
 def projects(
     ctx: typer.Context,
     path: FileArg,
-    year: Annotated[int | None, typer.Option(help="Year when the sheet has no 年度 column")] = None,
+    year: Annotated[str | None, typer.Option(help="Year when the sheet has no 年度 column")] = None,
 ) -> None:
     """Projects: 项目编号, 项目名称, 所属事项, 牵头单位, 配合单位, 区县,
     目标数量, 单位, 计划投资(万元), 开始日期, 完成时限 …"""
-    run(ctx, "projects", path, year)
+    run(ctx, "projects", path, parse_year(year))
 
 
 @app.command()

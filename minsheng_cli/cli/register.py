@@ -3,6 +3,7 @@ plan, progress.  Each command: parse → one service call → render."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -15,8 +16,10 @@ from minsheng_cli.cli.common import (
     FormatOpt,
     FundsOpt,
     PctOpt,
+    app_dir_db_path,
     emit,
     output_format,
+    parse_year,
     register,
     say,
     state,
@@ -54,6 +57,8 @@ def init(
     from minsheng_cli.services import imports
 
     st = state(ctx)
+    if st.db_path == app_dir_db_path():  # first run without --db: make the per-user folder
+        st.db_path.parent.mkdir(parents=True, exist_ok=True)
     reg = services.create_register(st.db_path)
     st.register = reg
     ctx.find_root().call_on_close(st.close)
@@ -74,7 +79,7 @@ def info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
     data = uses.info(register(ctx))
     if output_format(fmt) in ("json", "jsonl"):
-        dump_json(data)
+        dump_json(data, fmt=output_format(fmt))
         return
     rows = [{"table": "path", "rows": data["path"]},
             {"table": "schema_version", "rows": f"{data['schema_version']} ({data['schema']})"}]
@@ -99,7 +104,7 @@ def add_project(
     budget: Annotated[str | None, typer.Option(help="Planned investment, 万元")] = None,
     start: Annotated[str | None, typer.Option(help="Start date (default 1 Jan)")] = None,
     due: Annotated[str | None, typer.Option(help="Due date (default 31 Dec of the year)")] = None,
-    year: Annotated[int | None, typer.Option(help="Year of the list (default: start's, or "
+    year: Annotated[str | None, typer.Option(help="Year of the list (default: start's, or "
                                              "this year)")] = None,
 ) -> None:
     """Add a project (项) to the year's list."""
@@ -107,13 +112,11 @@ def add_project(
 
     start_d = parse_date(start, "start") if start else None
     due_d = parse_date(due, "due") if due else None
-    year = year or (start_d or due_d or today()).year
-    if not 1900 <= year <= 2100:
-        raise values.InvalidValue("year", year, "a year such as 2021")
+    year_n = parse_year(year) or (start_d or due_d or today()).year
     text = lambda v, f: values.parse_text(v, f) if v is not None else None  # noqa: E731
     project = NewProject(
-        code=parse_code(code), name=values.parse_text(name, "name"), year=year,
-        start=start_d or parse_date(f"{year}-01-01"), due=due_d or parse_date(f"{year}-12-31"),
+        code=parse_code(code), name=values.parse_text(name, "name"), year=year_n,
+        start=start_d or date(year_n, 1, 1), due=due_d or date(year_n, 12, 31),
         item=text(item, "item"), content=text(content, "content"),
         department=text(department, "department"), partners=text(partners, "partners"),
         district=text(district, "district"), leader=text(leader, "leader"),
@@ -138,7 +141,7 @@ def projects(
     item: Annotated[str | None, typer.Option(help="Only this item (件)")] = None,
     department: Annotated[str | None, typer.Option(help="Only this lead department")] = None,
     district: Annotated[str | None, typer.Option(help="Only this district")] = None,
-    year: Annotated[int | None, typer.Option(help="Only this year")] = None,
+    year: Annotated[str | None, typer.Option(help="Only this year")] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List the projects on the list."""
@@ -146,7 +149,7 @@ def projects(
     from minsheng_cli.services import register as uses
 
     rows = uses.projects(register(ctx), item=item, department=department, district=district,
-                         year=year)
+                         year=parse_year(year))
     emit(ctx, rows, cols(*PROJECT_COLUMNS), fmt, empty="no projects found")
 
 

@@ -3,6 +3,7 @@ issues."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -19,6 +20,7 @@ from minsheng_cli.cli.common import (
     register,
     say,
     today,
+    whole_number,
     write_context,
 )
 from minsheng_cli.cli.register import figure_of
@@ -76,8 +78,8 @@ def groups(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     from minsheng_cli.services import register as uses
 
     rows = uses.groups(register(ctx))
-    columns = cols("id", "name", "level:enum:level", "cadence:enum:cadence", "district",
-                   "members", "projects:int")
+    columns = cols("id:int", "name=group_name", "level:enum:level", "cadence:enum:cadence",
+                   "district", "members", "projects:int")
     emit(ctx, rows, columns, fmt, empty="no groups yet; add one with `minsheng add-group`")
 
 
@@ -94,7 +96,8 @@ def add_visit(
                                                "forum 座谈 | unannounced 暗访")] = None,
     finding: Annotated[str | None, typer.Option(help="What was found (发现问题)")] = None,
     suggestion: Annotated[str | None, typer.Option(help="Suggestions (意见建议)")] = None,
-    photo: Annotated[list[str] | None, typer.Option(help="Photo file (repeatable)")] = None,
+    photo: Annotated[list[str] | None, typer.Option(metavar="FILE",
+                                                    help="Photo file (repeatable)")] = None,
 ) -> None:
     """Record a site visit; prints the new visit's id."""
     from minsheng_cli.services import register as uses
@@ -104,7 +107,7 @@ def add_visit(
         figure=figure_of(pct, done, funds),
         method=values.parse_enum(method, "method", values.METHOD) if method else None,
         visitors=optional_text(visitors, "visitors"), finding=optional_text(finding, "finding"),
-        suggestion=optional_text(suggestion, "suggestion"), photos=tuple(photo or ()),
+        suggestion=optional_text(suggestion, "suggestion"), photos=photo_paths(photo or []),
     )
     added = uses.add_visit(register(ctx), write_context(ctx), visit, today())
     for other in added.overlaps:
@@ -113,6 +116,11 @@ def add_visit(
     if added.not_assigned:
         say(f"note: {code} is not assigned to {group}")
     typer.echo(added.id)
+
+
+def photo_paths(given: list[str]) -> tuple[str, ...]:
+    """Absolute paths, each once: a relative path means nothing once the shell has moved on."""
+    return tuple(dict.fromkeys(str(Path(p).expanduser().absolute()) for p in given))
 
 
 def visits(
@@ -128,7 +136,7 @@ def visits(
 
     window = resolve_period(period)
     rows = uses.visits(register(ctx), group=group, code=project, period=window)
-    columns = cols("id", "date", "code", "project", "group", "method:enum:method", "visitors",
+    columns = cols("id:int", "date", "code", "project", "group", "method:enum:method", "visitors",
                    "observed_pct:pct", "finding", "suggestion", "photos:int", "created_by")
     emit(ctx, rows, columns, fmt, empty="no visits found")
 
@@ -150,7 +158,7 @@ def flag(
                                           "资金保障 | feedback 群众反映 | factors 要素保障 | "
                                           "safety 安全 | other 其他")],
     text: Annotated[str, typer.Option(help="What the problem is (问题描述)")],
-    visit: Annotated[int | None, typer.Option(help="Id of the visit that found it")] = None,
+    visit: Annotated[str | None, typer.Option(help="Id of the visit that found it")] = None,
     severity: Annotated[str, typer.Option(help="ordinary 一般 | major 重大")] = "ordinary",
     department: Annotated[str | None, typer.Option(help="Unit to rectify (default: the "
                                                    "project's lead department)")] = None,
@@ -163,9 +171,10 @@ def flag(
     issue = NewIssue(
         code=code, category=values.parse_enum(category, "category", values.CATEGORY),
         text=values.parse_text(text, "text"),
-        found_on=parse_date(day, "date") if day else today(),
+        found_on=parse_date(day, "date") if day else None,
         severity=values.parse_enum(severity, "severity", values.SEVERITY),
-        visit_id=visit, group=group, department=optional_text(department, "department"),
+        visit_id=whole_number(visit, "visit", 1, 2**62, "a visit id, see `minsheng visits`"),
+        group=group, department=optional_text(department, "department"),
     )
     flagged = uses.flag(register(ctx), write_context(ctx), issue, today())
     if flagged.same_category_open:
@@ -175,7 +184,7 @@ def flag(
 
 
 ISSUE_COLUMNS = (
-    "id", "code", "project", "category:enum:category", "severity:enum:severity", "text",
+    "id:int", "code", "project", "category:enum:category", "severity:enum:severity", "text",
     "department", "group", "found_on", "status:enum:issue_status", "deadline",
     "verdict:enum:verdict",
 )

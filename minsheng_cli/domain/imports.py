@@ -194,7 +194,10 @@ def parse_rows(
     kind: str, sheet: Sheet, build: Callable[[Cells], object], source: str
 ) -> list[tuple[int, object]]:
     """Build every row; collect every bad cell; raise once with all of them."""
-    mapping = column_map(kind, sheet.headers)
+    try:
+        mapping = column_map(kind, sheet.headers)
+    except UserError as error:
+        raise UserError(f"{source}: {error}") from error
     records: list[tuple[int, object]] = []
     problems: list[str] = []
     for row in sheet.rows:
@@ -302,7 +305,7 @@ def issue_from(cells: Cells, today: date) -> tuple[NewIssue, str | None, str]:
         code=cells.raw("code") or "",
         category=cells.get("category", enum(values.CATEGORY)),
         text=cells.get("text"),
-        found_on=cells.get("found_on", parse_date) or today,
+        found_on=cells.get("found_on", parse_date),  # None: the visit's date, else today
         severity=cells.get("severity", enum(values.SEVERITY)) or "ordinary",
         group=cells.get("group"),
         department=cells.get("department"),

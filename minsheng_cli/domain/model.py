@@ -64,7 +64,9 @@ class Figure:
 
     def validate(self) -> None:
         if self.pct is not None and self.done is not None:
-            raise InvalidValue("pct", self.pct, "either a percentage or a quantity done, not both")
+            raise InvalidValue(
+                "pct", f"{self.pct:.15g}", "either a percentage or a quantity done, not both"
+            )
 
     def resolve_pct(self, code: str, target: float | None) -> float | None:
         """The percentage this figure stands for; a quantity needs the project's target."""
@@ -73,7 +75,7 @@ class Figure:
         if target is None:
             raise InvalidValue(
                 "done",
-                self.done,
+                f"{self.done:.15g}",
                 f"a percentage (--pct) for project {code}, which has no target quantity",
             )
         return self.done * 100.0 / target
@@ -125,7 +127,7 @@ class NewIssue:
     code: str
     category: str
     text: str
-    found_on: date
+    found_on: date | None  # None: the date of its visit, else today (services.dated_issue)
     severity: str = "ordinary"
     visit_id: int | None = None
     group: str | None = None

@@ -20,9 +20,9 @@ PROJECT_FIELDS = cols(
 PLAN = cols("date", "pct:pct")
 PROGRESS = cols("date", "pct:pct", "done:num", "funds:num", "source:enum:source", "visit_id",
                 "note", "created_by")
-VISITS = cols("id", "date", "group", "method:enum:method", "visitors", "observed_pct:pct",
-              "finding", "suggestion", "created_by")
-ISSUES = cols("id", "category:enum:category", "severity:enum:severity", "text", "department",
+VISITS = cols("id:int", "date", "group", "method:enum:method", "visitors", "observed_pct:pct",
+              "finding", "suggestion", "photos", "created_by")
+ISSUES = cols("id:int", "category:enum:category", "severity:enum:severity", "text", "department",
               "found_on", "status:enum:issue_status", "deadline", "verdict:enum:verdict")
 
 SECTIONS = {
@@ -47,7 +47,7 @@ def write_project_card(card, fmt: str, lang: str, out=None) -> None:
         for name, rows in sections.items():
             columns = SECTIONS[name][1]
             data[name] = [{c.key: machine_value(r.get(c.key)) for c in columns} for r in rows]
-        dump_json(data, out)
+        dump_json(data, out, fmt=fmt)
         return
     project = {**card.project, "groups": card.groups}
     write_record(project, [*PROJECT_FIELDS, *cols("groups")], fmt, lang, out)
@@ -60,14 +60,14 @@ def write_project_card(card, fmt: str, lang: str, out=None) -> None:
             out.write(f"\n### {title}\n\n")
         else:
             out.write(f"\n{title}\n")
-        if rows:
+        if rows or fmt in ("tsv", "csv"):  # scripts get a section's header even when empty
             write_rows(rows, columns, fmt, lang, out)
-        elif fmt not in ("tsv", "csv"):
+        else:
             out.write(("（无）" if lang == "zh" else "(none)") + "\n")
 
 
 ISSUE_FIELDS = cols(
-    "id", "code", "project", "category:enum:category", "severity:enum:severity", "text",
+    "id:int", "code", "project", "category:enum:category", "severity:enum:severity", "text",
     "department", "group", "visit_date", "found_on", "status:enum:issue_status", "deadline",
     "verdict:enum:verdict", "created_by",
 )
@@ -82,7 +82,7 @@ def write_issue_history(history, fmt: str, lang: str, out=None) -> None:
         data = {c.key: machine_value(history.issue.get(c.key)) for c in ISSUE_FIELDS}
         data["events"] = [{c.key: machine_value(e.get(c.key)) for c in EVENTS}
                           for e in history.events]
-        dump_json(data, out)
+        dump_json(data, out, fmt=fmt)
         return
     write_record(history.issue, ISSUE_FIELDS, fmt, lang, out)
     title = "处理过程" if lang == "zh" else "History"

@@ -36,10 +36,14 @@ class Column:
 
 
 def col(spec: str) -> Column:
-    """``"code"``, ``"expected_pct:pct"``, ``"light:enum:light"`` → Column."""
+    """``"code"``, ``"expected_pct:pct"``, ``"light:enum:light"`` → Column.
+
+    ``"name=group_name"`` keeps the key ``name`` but takes the label of ``group_name``.
+    """
     parts = spec.split(":")
-    return Column(parts[0], parts[1] if len(parts) > 1 else "text", parts[2] if len(parts) > 2
-                  else None)
+    key, _, label = parts[0].partition("=")
+    return Column(key, parts[1] if len(parts) > 1 else "text", parts[2] if len(parts) > 2
+                  else None, label or None)
 
 
 def cols(*specs: str) -> list[Column]:
@@ -169,6 +173,8 @@ SHORT_KEYS = {
     "window",
 }
 
+PIPED_WIDTH = 100_000
+
 LIGHT_STYLES = {"green": "green", "yellow": "yellow", "red": "bold red", "done": "blue",
                 "overdue": "bold red", "seriously_behind": "red", "behind": "yellow"}
 
@@ -179,8 +185,11 @@ def write_table(rows, columns, lang, out, *, title=None, color=None) -> None:
     from rich.text import Text
 
     is_terminal = out.isatty() if hasattr(out, "isatty") else False
+    # Piped, there is no screen to fit: rich would fold every cell to 80 columns, so the
+    # table takes its natural width instead (nothing cut, nothing folded).
     console = Console(file=out, no_color=not (is_terminal if color is None else color),
-                      highlight=False, soft_wrap=False)
+                      highlight=False, soft_wrap=False,
+                      width=None if is_terminal else PIPED_WIDTH)
     table = Table(title=title, show_lines=False, header_style="bold")
     for c in columns:
         table.add_column(c.title(lang), overflow="fold", no_wrap=c.kind != "text"
@@ -230,7 +239,8 @@ def display_width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
-def dump_json(data, out=None) -> None:
+def dump_json(data, out=None, *, fmt: str = "json") -> None:
+    """One JSON document: indented for ``json``, on one line for ``jsonl``."""
     out = out or sys.stdout
-    json.dump(data, out, ensure_ascii=False, indent=2, default=str)
+    json.dump(data, out, ensure_ascii=False, indent=None if fmt == "jsonl" else 2, default=str)
     out.write("\n")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from decimal import Decimal
 from pathlib import Path
 
 from minsheng_cli.domain.errors import UserError
@@ -28,6 +29,11 @@ def read_sheet(path: Path) -> Sheet:
 
 
 def decode(raw: bytes, name: str) -> str:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            pass
     for encoding in ENCODINGS:
         try:
             return raw.decode(encoding)
@@ -37,31 +43,41 @@ def decode(raw: bytes, name: str) -> str:
 
 
 def read_csv(path: Path) -> Sheet:
-    text = decode(path.read_bytes(), path.name)
+    try:
+        raw = path.read_bytes()
+    except OSError as error:
+        raise UserError(f"file: cannot read {str(path)!r} ({error.strerror})") from error
+    text = decode(raw, path.name)
     sample = text[:4096]
     delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        header = next(reader, None)
-        if header is None:
-            raise UserError(f"{path.name}: the file is empty")
-        rows = []
-        for record in reader:
-            line = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) > len(header) and any(c.strip() for c in record[len(header):]):
-                raise UserError(
-                    f"{path.name}: line {line} has {len(record)} cells, the header {len(header)}"
-                )
-            rows.append(SheetRow(line, dict(zip(header, record, strict=False))))
+        # Numbered as a spreadsheet numbers its rows (= the line, unless a cell spans lines).
+        rows = list(enumerate(reader, start=1))
     except csv.Error as error:
         raise UserError(f"{path.name}: line {reader.line_num}: {error}") from error
-    return Sheet([h.strip() for h in header], [relabel(r, header) for r in rows])
+    return sheet_of(path.name, rows)
 
 
-def relabel(row: SheetRow, header: list[str]) -> SheetRow:
-    return SheetRow(row.line, {h.strip(): v for h, v in row.cells.items()})
+def sheet_of(name: str, rows: list[tuple[int, list[str]]]) -> Sheet:
+    """Header and data rows, skipping the title rows above the header.
+
+    Lists often start with a title (``2021年重大民生实事项目清单``) or a note in one cell;
+    the header is the first row with at least two cells filled.
+    """
+    filled = [(n, cells) for n, cells in rows if sum(bool(c.strip()) for c in cells) >= 2]
+    if not filled:
+        raise UserError(f"{name}: no header row found (a row naming at least two columns)")
+    header_line, header = filled[0]
+    names = [h.strip() for h in header]
+    data = []
+    for line, cells in rows:
+        if line <= header_line or not any(c.strip() for c in cells):
+            continue
+        if len(cells) > len(names) and any(c.strip() for c in cells[len(names):]):
+            raise UserError(f"{name}: line {line} has {len(cells)} cells, the header {len(names)}")
+        data.append(SheetRow(line, {n: v for n, v in zip(names, cells, strict=False) if n}))
+    return Sheet(names, data)
 
 
 def read_xlsx(path: Path) -> Sheet:
@@ -72,30 +88,34 @@ def read_xlsx(path: Path) -> Sheet:
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise UserError(f"{path.name}: not a readable .xlsx file ({error})") from error
     try:
-        sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise UserError(f"{path.name}: the first sheet is empty")
-        names = [cell_text(h).strip() for h in header]
-        data = []
-        for number, values in enumerate(rows, start=2):
-            cells = {n: cell_text(v) for n, v in zip(names, values, strict=False) if n}
-            if any(v.strip() for v in cells.values()):
-                data.append(SheetRow(number, cells))
+        rows = [
+            (number, [cell_text(cell) for cell in row])
+            for number, row in enumerate(book.worksheets[0].iter_rows(min_row=1), start=1)
+        ]
     finally:
         book.close()
-    return Sheet(names, data)
+    return sheet_of(path.name, rows)
 
 
-def cell_text(value) -> str:
-    """A cell as the text a clerk sees: dates ISO, whole numbers without ``.0``."""
+def cell_text(cell) -> str:
+    """A cell as the text a clerk sees: dates ISO, numbers without ``.0`` or exponent,
+    and a number formatted as a percentage as that percentage (0.565 shown 56.5% → 56.5%)."""
+    value = cell.value
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
         return value.date().isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if "%" in (cell.number_format or ""):
+            return plain_number(number * 100) + "%"
+        return plain_number(number)
     return str(value)
+
+
+def plain_number(number: Decimal) -> str:
+    """``2500.50`` → ``2500.5``, ``1E+2`` → ``100``: what the parsers of values accept."""
+    text = format(number, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text

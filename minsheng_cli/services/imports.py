@@ -12,7 +12,6 @@ from pathlib import Path
 
 from minsheng_cli.domain import imports as rows_of
 from minsheng_cli.domain.errors import InvalidValue, NotFound, UserError
-from minsheng_cli.domain.model import check_not_future
 from minsheng_cli.services import Register
 from minsheng_cli.services import register as uses
 from minsheng_cli.store import register as store
@@ -33,7 +32,8 @@ def run_import(
     """Import ``sheet`` as ``kind``; return the number of rows written."""
     if kind not in KINDS:
         raise InvalidValue("kind", kind, " | ".join(KINDS))
-    return IMPORTERS[kind](reg, ctx, sheet, source, today, default_year)
+    with reg.write():  # all-or-nothing: a bad line anywhere rolls back the lines before it
+        return IMPORTERS[kind](reg, ctx, sheet, source, today, default_year)
 
 
 def refuse(source: str, problems: list[str]) -> None:
@@ -134,7 +134,7 @@ def record_imported_issue(reg, ctx, issue, visit_date, status, *, today: date) -
         if row is None:
             raise NotFound("visit", f"{issue.group} {issue.code} {visit_date}")
         issue = type(issue)(**{**issue.__dict__, "visit_id": row[0], "group": None})
-    check_not_future(issue.found_on, today, "found_on")
+    issue = uses.dated_issue(reg, issue, today, "found_on")
     if status not in ("open", "transferred"):
         raise InvalidValue("status", status, "open (待转办) or transferred (已转办) on import")
     issue_id, _ = uses.record_issue(reg, ctx, issue, "open")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -87,21 +87,17 @@ class ProjectCard:
 
 def project_card(reg: Register, code: str) -> ProjectCard:
     project = require_project(reg, code)
-    groups = [
-        r[0]
-        for r in reg.db.execute(
-            """SELECT g.name FROM assignments a JOIN supervision_groups g ON g.id = a.group_id
-               WHERE a.project_code = ? ORDER BY g.name""",
-            [code],
-        )
+    visits = [
+        {**v, "photos": store.visit_photos(reg.db, v["id"])}
+        for v in store.list_visits(reg.db, code=code)
     ]
     return ProjectCard(
         project=project,
         plan=store.plan_points(reg.db, code),
         progress=store.progress_history(reg.db, code),
-        visits=store.list_visits(reg.db, code=code),
+        visits=visits,
         issues=store.list_issues(reg.db, code=code),
-        groups=groups,
+        groups=store.project_groups(reg.db, code),
     )
 
 
@@ -246,10 +242,11 @@ def add_visit(reg: Register, ctx: WriteContext, visit: NewVisit, today: date) ->
     with reg.write():
         visit_id = record_visit(reg, ctx, visit, today)
         group = store.get_group(reg.db, visit.group)
-        window = int(settings(reg)["overlap_days"])
-        since = (visit.date - timedelta(days=window)).isoformat()
+        window = timedelta(days=int(settings(reg)["overlap_days"]))
+        # Either side of the date: a visit entered late can duplicate one already recorded.
         overlaps = store.recent_visits_by_others(
-            reg.db, visit.code, group["id"], since, visit.date.isoformat()
+            reg.db, visit.code, group["id"], (visit.date - window).isoformat(),
+            (visit.date + window).isoformat(),
         ) if window else []
         not_assigned = visit.code not in store.assigned_codes(reg.db, group["id"])
     return VisitAdded(visit_id, overlaps, not_assigned)
@@ -280,10 +277,24 @@ class IssueFlagged:
 
 
 def flag(reg: Register, ctx: WriteContext, issue: NewIssue, today: date) -> IssueFlagged:
-    check_not_future(issue.found_on, today)
     with reg.write():
+        issue = dated_issue(reg, issue, today)
         issue_id, same = record_issue(reg, ctx, issue, "open")
     return IssueFlagged(issue_id, same)
+
+
+def dated_issue(reg: Register, issue: NewIssue, today: date, field: str = "date") -> NewIssue:
+    """An issue found on a visit dates from that visit unless a date is given; none is
+    dated after today or before its visit."""
+    visit = store.get_visit(reg.db, issue.visit_id) if issue.visit_id is not None else None
+    visit_day = date.fromisoformat(visit["date"]) if visit else None
+    if issue.found_on is None:
+        issue = replace(issue, found_on=visit_day or today)
+    check_not_future(issue.found_on, today, field)
+    if visit_day and issue.found_on < visit_day:
+        raise InvalidValue(field, issue.found_on.isoformat(),
+                           f"a date on or after visit {issue.visit_id} ({visit_day})")
+    return issue
 
 
 def record_issue(

@@ -93,6 +93,10 @@ def write_transaction(db: sqlite3.Connection, path: Path | str = "") -> Iterator
         raise register_error(error, path) from error
     try:
         yield
+    except sqlite3.Error as error:  # e.g. a file made read-only since it was opened
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise register_error(error, path) from error
     except BaseException:
         if db.in_transaction:
             db.execute("ROLLBACK")

@@ -192,6 +192,13 @@ def assigned_codes(db: sqlite3.Connection, group_id: int) -> set[str]:
     return {r[0] for r in rows}
 
 
+def project_groups(db: sqlite3.Connection, code: str) -> list[str]:
+    """Names of the groups a project is assigned to."""
+    sql = """SELECT g.name FROM assignments a JOIN supervision_groups g ON g.id = a.group_id
+             WHERE a.project_code = ? ORDER BY g.name"""
+    return [r[0] for r in db.execute(sql, [code])]
+
+
 def insert_assignments(db, ctx: WriteContext, group_id: int, codes: list[str]) -> None:
     rows = [{"group_id": group_id, "project_code": c, **stamp(ctx)} for c in codes]
     insert_rows(db, ctx, "assignments", rows)

@@ -1,0 +1,211 @@
+-- index assignments_project on assignments
+CREATE INDEX assignments_project ON assignments (project_code);
+
+-- index audit_log_row on audit_log
+CREATE INDEX audit_log_row ON audit_log (table_name, row_key, id);
+
+-- index idx__sqlite_migrations_migration_set_name on _sqlite_migrations
+CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
+    ON "_sqlite_migrations" ("migration_set", "name");
+
+-- index issue_events_issue on issue_events
+CREATE INDEX issue_events_issue ON issue_events (issue_id, id);
+
+-- index issues_project on issues
+CREATE INDEX issues_project ON issues (project_code);
+
+-- index issues_status on issues
+CREATE INDEX issues_status ON issues (status, deadline);
+
+-- index plan_points_project on plan_points
+CREATE INDEX plan_points_project ON plan_points (project_code, date);
+
+-- index progress_project_date on progress
+CREATE INDEX progress_project_date ON progress (project_code, date, id);
+
+-- index projects_department on projects
+CREATE INDEX projects_department ON projects (department);
+
+-- index projects_district on projects
+CREATE INDEX projects_district ON projects (district);
+
+-- index projects_year_item on projects
+CREATE INDEX projects_year_item ON projects (year, item);
+
+-- index sqlite_autoindex_assignments_1 on assignments
+-- (created by SQLite for a key)
+
+-- index sqlite_autoindex_projects_1 on projects
+-- (created by SQLite for a key)
+
+-- index sqlite_autoindex_settings_1 on settings
+-- (created by SQLite for a key)
+
+-- index sqlite_autoindex_supervision_groups_1 on supervision_groups
+-- (created by SQLite for a key)
+
+-- index visit_photos_visit on visit_photos
+CREATE INDEX visit_photos_visit ON visit_photos (visit_id);
+
+-- index visits_group_date on visits
+CREATE INDEX visits_group_date ON visits (group_id, date);
+
+-- index visits_project_date on visits
+CREATE INDEX visits_project_date ON visits (project_code, date);
+
+-- table _sqlite_migrations on _sqlite_migrations
+CREATE TABLE "_sqlite_migrations" (
+   "id" INTEGER PRIMARY KEY,
+   "migration_set" TEXT,
+   "name" TEXT,
+   "applied_at" TEXT
+);
+
+-- table assignments on assignments
+CREATE TABLE assignments (
+            group_id INTEGER NOT NULL REFERENCES supervision_groups (id),
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+            PRIMARY KEY (group_id, project_code)
+        );
+
+-- table audit_log on audit_log
+CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            command TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            action TEXT NOT NULL,
+            content TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        );
+
+-- table issue_events on issue_events
+CREATE TABLE issue_events (
+            id INTEGER PRIMARY KEY,
+            issue_id INTEGER NOT NULL REFERENCES issues (id),
+            action TEXT NOT NULL,
+            date TEXT NOT NULL,
+            from_status TEXT,
+            to_status TEXT NOT NULL,
+            department TEXT,
+            deadline TEXT,
+            verdict TEXT,
+            note TEXT,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL
+        );
+
+-- table issues on issues
+CREATE TABLE issues (
+            id INTEGER PRIMARY KEY,
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            visit_id INTEGER REFERENCES visits (id),
+            group_id INTEGER REFERENCES supervision_groups (id),
+            category TEXT NOT NULL CHECK (category IN ('schedule', 'quality', 'funding', 'feedback', 'factors', 'safety', 'other')),
+            severity TEXT NOT NULL CHECK (severity IN ('ordinary', 'major')),
+            text TEXT NOT NULL,
+            department TEXT,
+            found_on TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('open', 'transferred', 'responded', 'closed', 'withdrawn')),
+            deadline TEXT,
+            verdict TEXT CHECK (verdict IS NULL OR verdict IN
+                ('satisfied', 'basic', 'unsatisfied')),
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL
+        );
+
+-- table plan_points on plan_points
+CREATE TABLE plan_points (
+            id INTEGER PRIMARY KEY,
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            date TEXT NOT NULL,
+            pct REAL NOT NULL CHECK (pct >= 0 AND pct <= 100),
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL
+        );
+
+-- table progress on progress
+CREATE TABLE progress (
+            id INTEGER PRIMARY KEY,
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            date TEXT NOT NULL,
+            pct REAL CHECK (pct IS NULL OR pct >= 0),
+            done REAL CHECK (done IS NULL OR done >= 0),
+            funds REAL CHECK (funds IS NULL OR funds >= 0),
+            source TEXT NOT NULL CHECK (source IN ('report', 'visit')),
+            visit_id INTEGER REFERENCES visits (id),
+            note TEXT,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+            CHECK (done IS NULL OR pct IS NOT NULL)
+        );
+
+-- table projects on projects
+CREATE TABLE projects (
+            code TEXT PRIMARY KEY,
+            year INTEGER NOT NULL,
+            item TEXT,
+            name TEXT NOT NULL,
+            content TEXT,
+            department TEXT,
+            partners TEXT,
+            district TEXT,
+            leader TEXT,
+            target REAL CHECK (target IS NULL OR target > 0),
+            unit TEXT,
+            budget REAL CHECK (budget IS NULL OR budget >= 0),
+            start TEXT NOT NULL,
+            due TEXT NOT NULL,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+            CHECK (start <= due),
+            CHECK (unit IS NULL OR target IS NOT NULL)
+        );
+
+-- table settings on settings
+CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            updated_by TEXT NOT NULL
+        );
+
+-- table supervision_groups on supervision_groups
+CREATE TABLE supervision_groups (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            level TEXT NOT NULL CHECK (level IN ('grassroots', 'municipal')),
+            cadence TEXT NOT NULL CHECK (cadence IN ('monthly', 'quarterly')),
+            district TEXT,
+            members TEXT,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL
+        );
+
+-- table visit_photos on visit_photos
+CREATE TABLE visit_photos (
+            id INTEGER PRIMARY KEY,
+            visit_id INTEGER NOT NULL REFERENCES visits (id),
+            path TEXT NOT NULL,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL
+        );
+
+-- table visits on visits
+CREATE TABLE visits (
+            id INTEGER PRIMARY KEY,
+            project_code TEXT NOT NULL REFERENCES projects (code),
+            group_id INTEGER NOT NULL REFERENCES supervision_groups (id),
+            date TEXT NOT NULL,
+            method TEXT CHECK (method IS NULL OR method IN
+                ('site', 'briefing', 'forum', 'unannounced')),
+            visitors TEXT,
+            finding TEXT,
+            suggestion TEXT,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL
+        );
+
+-- trigger audit_log_no_delete on audit_log
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+-- trigger audit_log_no_update on audit_log
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
