@@ -178,7 +178,39 @@ def m001_create_register(db) -> None:
         db.execute(statement)
 
 
-STEPS: list[Callable] = [m001_create_register]
+def m002_create_reading_views(db) -> None:
+    """Views that make the register readable without the program (Datasette, sqlite3):
+    the latest figure per project, open issues with project names, visits with group names.
+    Added after m001 shipped, so registers made by 0.1.0 gain them on upgrade."""
+    statements = [
+        """CREATE VIEW latest_progress AS
+           SELECT p.code, p.name, p.item, p.department, p.district, p.target, p.unit,
+                  p.budget, p.start, p.due, f.date AS figure_date, f.pct, f.done, f.funds,
+                  f.source
+           FROM projects p LEFT JOIN (
+               SELECT project_code, date, pct, done, funds, source,
+                      ROW_NUMBER() OVER (PARTITION BY project_code ORDER BY date DESC, id DESC)
+                        AS rn
+               FROM progress WHERE pct IS NOT NULL) f
+             ON f.project_code = p.code AND f.rn = 1""",
+        """CREATE VIEW open_issues AS
+           SELECT i.id, i.project_code AS code, p.name AS project, p.item, i.category,
+                  i.severity, i.text, COALESCE(i.department, p.department) AS department,
+                  i.found_on, i.status, i.deadline, g.name AS group_name, i.created_by
+           FROM issues i JOIN projects p ON p.code = i.project_code
+           LEFT JOIN supervision_groups g ON g.id = i.group_id
+           WHERE i.status IN ('open', 'transferred', 'responded')""",
+        """CREATE VIEW visits_named AS
+           SELECT v.id, v.date, v.project_code AS code, p.name AS project, g.name AS group_name,
+                  g.level, v.method, v.visitors, v.finding, v.suggestion, v.created_by
+           FROM visits v JOIN projects p ON p.code = v.project_code
+           JOIN supervision_groups g ON g.id = v.group_id""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+STEPS: list[Callable] = [m001_create_register, m002_create_reading_views]
 NAMES = [step.__name__ for step in STEPS]
 
 

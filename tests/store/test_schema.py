@@ -52,7 +52,7 @@ def test_migrations_are_recorded_by_name(cli):
     names = [r[0] for r in con.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = 'minsheng' ORDER BY id")]
     con.close()
-    assert names == migrations.NAMES == ["m001_create_register"]
+    assert names == migrations.NAMES == ["m001_create_register", "m002_create_reading_views"]
 
 
 def test_init_twice_is_a_no_op(cli):
