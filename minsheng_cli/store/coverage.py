@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 
+from minsheng_cli.store.register import filters
+
 
 def visits_owed(
     db: sqlite3.Connection, cadence: str, start: str, end: str, as_of: str
@@ -70,14 +72,7 @@ def checklist_rows(
 def groups_for_checklist(
     db: sqlite3.Connection, name: str | None, level: str | None
 ) -> list[dict]:
-    clauses, params = [], []
-    if name is not None:
-        clauses.append("name = ?")
-        params.append(name)
-    if level is not None:
-        clauses.append("level = ?")
-        params.append(level)
-    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
+    where, params = filters(("name = ?", name), ("level = ?", level))
     sql = f"SELECT * FROM supervision_groups {where} ORDER BY level DESC, name"
     return [dict(r) for r in db.execute(sql, params)]
 
