@@ -99,6 +99,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "green": ("绿灯", "green"),
     "overdue": ("逾期", "overdue"),
     "month_ends": ("月末节点", "month-ends"),
+    "as_of": ("截至日期", "as of"),
     "groups": ("监督小组", "groups"),
 }
 

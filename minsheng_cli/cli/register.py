@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from minsheng_cli.cli.common import (
+    AsOfOpt,
     CodeArg,
     DateOpt,
     DoneOpt,
@@ -17,6 +18,7 @@ from minsheng_cli.cli.common import (
     FundsOpt,
     PctOpt,
     app_dir_db_path,
+    as_of_or_today,
     emit,
     output_format,
     parse_year,
@@ -153,12 +155,18 @@ def projects(
     emit(ctx, rows, cols(*PROJECT_COLUMNS), fmt, empty="no projects found")
 
 
-def show(ctx: typer.Context, code: CodeArg, fmt: FormatOpt = None) -> None:
-    """One project's whole card: plan points, progress history, visits, issues."""
+def show(
+    ctx: typer.Context, code: CodeArg, as_of: AsOfOpt = None, fmt: FormatOpt = None
+) -> None:
+    """One project's whole card: where it stands against 序时进度, plan points, progress
+    history, visits, issues."""
     from minsheng_cli.render import cards
     from minsheng_cli.services import register as uses
+    from minsheng_cli.services import reports
 
-    card = uses.project_card(register(ctx), code)
+    reg = register(ctx)
+    card = uses.project_card(reg, code)
+    card.standing = reports.standing(reg, code, as_of_or_today(as_of))
     cards.write_project_card(card, output_format(fmt), state(ctx).lang)
 
 

@@ -178,7 +178,10 @@ def flag(
     )
     flagged = uses.flag(register(ctx), write_context(ctx), issue, today())
     if flagged.same_category_open:
-        ids = ", ".join(map(str, flagged.same_category_open))
+        same = flagged.same_category_open
+        # A project can carry thousands (an imported list): name a few, count the rest.
+        ids = ", ".join(map(str, same[:10])) + (f" … ({len(same)} in all)" if len(same) > 10
+                                                 else "")
         say(f"note: {code} already has open {issue.category} issue(s): {ids}")
     typer.echo(flagged.id)
 

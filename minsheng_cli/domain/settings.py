@@ -6,17 +6,20 @@ differently, count deadlines in other numbers of working days, or judge 序时�
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from minsheng_cli.domain import values
 from minsheng_cli.domain.errors import InvalidValue, NotFound
 
 
 def _number(low: float, high: float) -> Callable[[str, str], str]:
     def parse(text: str, key: str) -> str:
+        # The parser every figure goes through: float() would also take "1_0" and "1e1".
         try:
-            value = float(text)
-        except ValueError:
+            value = values.parse_quantity(text, key)
+        except InvalidValue:
             value = float("nan")
         if not low <= value <= high:
             raise InvalidValue(key, text, f"a number from {low:g} to {high:g}")
@@ -27,9 +30,11 @@ def _number(low: float, high: float) -> Callable[[str, str], str]:
 
 def _whole(low: int, high: int) -> Callable[[str, str], str]:
     def parse(text: str, key: str) -> str:
-        if not text.strip().isdigit() or not low <= int(text) <= high:
+        # isdigit() alone takes "²", which int() refuses; NFKC folds full-width digits.
+        digits = unicodedata.normalize("NFKC", text).strip()
+        if not (digits.isascii() and digits.isdigit()) or not low <= int(digits) <= high:
             raise InvalidValue(key, text, f"a whole number from {low} to {high}")
-        return str(int(text))
+        return str(int(digits))
 
     return parse
 

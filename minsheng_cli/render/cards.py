@@ -17,6 +17,9 @@ PROJECT_FIELDS = cols(
     "code", "year", "item", "name", "content", "department", "partners", "district", "leader",
     "target:num", "unit", "budget:num", "start", "due",
 )
+STANDING = cols("as_of", "expected_pct:pct", "actual_pct:pct", "deviation_pct:pct",
+                "funds_pct:pct", "light:enum:light", "status:enum:status", "last_report_date",
+                "stale", "forecast_date", "days_late:int")
 PLAN = cols("date", "pct:pct")
 PROGRESS = cols("date", "pct:pct", "done:num", "funds:num", "source:enum:source", "visit_id",
                 "note", "created_by")
@@ -44,13 +47,14 @@ def write_project_card(card, fmt: str, lang: str, out=None) -> None:
     if fmt in ("json", "jsonl"):
         data = {c.key: machine_value(card.project.get(c.key)) for c in PROJECT_FIELDS}
         data["groups"] = card.groups
+        data["standing"] = {c.key: machine_value(card.standing.get(c.key)) for c in STANDING}
         for name, rows in sections.items():
             columns = SECTIONS[name][1]
             data[name] = [{c.key: machine_value(r.get(c.key)) for c in columns} for r in rows]
         dump_json(data, out, fmt=fmt)
         return
-    project = {**card.project, "groups": card.groups}
-    write_record(project, [*PROJECT_FIELDS, *cols("groups")], fmt, lang, out)
+    project = {**card.project, "groups": card.groups, **card.standing}
+    write_record(project, [*PROJECT_FIELDS, *cols("groups"), *STANDING], fmt, lang, out)
     for name, rows in sections.items():
         titles, columns = SECTIONS[name]
         title = section_title(titles, lang)

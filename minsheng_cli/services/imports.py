@@ -126,18 +126,14 @@ def record_imported_issue(reg, ctx, issue, visit_date, status, *, today: date) -
         if issue.group is None:
             raise InvalidValue("visit_date", visit_date, "a visit date together with a group")
         group = uses.require_group(reg, issue.group)
-        row = reg.db.execute(
-            "SELECT id FROM visits WHERE project_code = ? AND group_id = ? AND date = ? "
-            "ORDER BY id LIMIT 1",
-            [issue.code, group["id"], visit_date],
-        ).fetchone()
-        if row is None:
+        visit_id = store.first_visit_id(reg.db, issue.code, group["id"], visit_date)
+        if visit_id is None:
             raise NotFound("visit", f"{issue.group} {issue.code} {visit_date}")
-        issue = type(issue)(**{**issue.__dict__, "visit_id": row[0], "group": None})
+        issue = type(issue)(**{**issue.__dict__, "visit_id": visit_id, "group": None})
     issue = uses.dated_issue(reg, issue, today, "found_on")
     if status not in ("open", "transferred"):
         raise InvalidValue("status", status, "open (待转办) or transferred (已转办) on import")
-    issue_id, _ = uses.record_issue(reg, ctx, issue, "open")
+    issue_id = uses.record_issue(reg, ctx, issue, "open")
     if status == "transferred":
         from minsheng_cli.services import workflow
 

@@ -83,6 +83,7 @@ class ProjectCard:
     visits: list[dict]
     issues: list[dict]
     groups: list[str] = field(default_factory=list)
+    standing: dict = field(default_factory=dict)
 
 
 def project_card(reg: Register, code: str) -> ProjectCard:
@@ -279,7 +280,8 @@ class IssueFlagged:
 def flag(reg: Register, ctx: WriteContext, issue: NewIssue, today: date) -> IssueFlagged:
     with reg.write():
         issue = dated_issue(reg, issue, today)
-        issue_id, same = record_issue(reg, ctx, issue, "open")
+        same = store.open_issue_ids(reg.db, issue.code, issue.category)
+        issue_id = record_issue(reg, ctx, issue, "open")
     return IssueFlagged(issue_id, same)
 
 
@@ -297,9 +299,7 @@ def dated_issue(reg: Register, issue: NewIssue, today: date, field: str = "date"
     return issue
 
 
-def record_issue(
-    reg: Register, ctx: WriteContext, issue: NewIssue, status: str
-) -> tuple[int, list[int]]:
+def record_issue(reg: Register, ctx: WriteContext, issue: NewIssue, status: str) -> int:
     """Insert an issue and its first event; call inside a transaction."""
     require_project(reg, issue.code)
     group_id = None
@@ -318,17 +318,13 @@ def record_issue(
         if group_id is not None and group["id"] != group_id:
             raise InvalidValue("group", issue.group, "the group that made the visit")
         group_id = group["id"]
-    same = [
-        r["id"] for r in store.list_issues(reg.db, code=issue.code, category=issue.category)
-        if r["status"] in ("open", "transferred", "responded")
-    ]
     issue_id = store.insert_issue(reg.db, ctx, issue, group_id, status)
     store.insert_issue_event(reg.db, ctx, {
         "issue_id": issue_id, "action": "flag", "date": issue.found_on.isoformat(),
         "from_status": None, "to_status": status, "department": issue.department,
         "deadline": None, "verdict": None, "note": None,
     })
-    return issue_id, same
+    return issue_id
 
 
 def issues(reg: Register, **filters) -> list[dict]:

@@ -46,6 +46,13 @@ def deviation(
     return rows
 
 
+def standing(reg: Register, code: str, as_of: date) -> dict:
+    """One project's 序时进度 row at ``as_of`` (for its card)."""
+    uses.require_project(reg, code)
+    [row] = store.deviation_rows(reg.db, params(reg, as_of), code=code)
+    return {**row, "stale": bool(row["stale"]), "as_of": as_of.isoformat()}
+
+
 def deviation_by_item(reg: Register, as_of: date) -> list[dict]:
     return store.deviation_by_item(reg.db, params(reg, as_of))
 

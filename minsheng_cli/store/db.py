@@ -25,7 +25,7 @@ BUSY_TIMEOUT_MS = 10_000
 def busy_timeout_ms() -> int:
     """The busy timeout; ``MINSHENG_BUSY_TIMEOUT`` (ms) overrides it, for tests and slow disks."""
     raw = os.environ.get("MINSHENG_BUSY_TIMEOUT", "")
-    return int(raw) if raw.isdigit() else BUSY_TIMEOUT_MS
+    return int(raw) if raw.isascii() and raw.isdigit() else BUSY_TIMEOUT_MS  # not "²"
 
 
 def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:

@@ -1,9 +1,10 @@
 """The register's schema, as a sequence of migrations.
 
 Each migration is named ``mNNN_verb_noun`` and is never edited once shipped: a change to
-the schema is a new migration.  They run through ``sqlite_utils.Migrations`` (one
-transaction per step) before foreign keys are enforced.  ``tests/store/test_schema.py``
-pins the exact schema a blank register ends up with.
+the schema is a new migration.  They run through ``sqlite_utils.Migrations`` (all
+pending steps in one transaction, see :func:`apply`) before foreign keys are
+enforced.  ``tests/store/test_schema.py`` pins the exact schema a blank register ends
+up with.
 
 Storage model: ``projects`` (项, keyed by code) carry the year's list; ``plan_points``
 (节点计划), ``progress`` (进展, from departments' reports and from visits), ``visits``
@@ -233,22 +234,35 @@ def pending_names(db: sqlite3.Connection) -> list[str]:
 
 
 def apply(db: sqlite3.Connection, stop_before: str | None = None) -> list[str]:
-    """Apply pending migrations, one transaction each; return the names applied.
+    """Apply pending migrations; return the names applied.
 
     Foreign keys are switched off while the schema changes (SQLite ignores the pragma
     inside a transaction, and table rebuilds must not cascade) and back on after.
+
+    All pending steps run in one ``BEGIN IMMEDIATE`` transaction (each step a savepoint
+    inside it), and what is pending is read only once the write lock is held: clerks who
+    run ``init`` or any command on a new or older register at the same moment wait for
+    each other instead of failing with "locked" or "table already exists", and a process
+    killed half-way leaves the schema as it was.
     """
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
-    before = pending_names(db)
     migrations = Migrations(MIGRATION_SET)
     for step in STEPS:
         migrations()(step)
     db.execute("PRAGMA foreign_keys = OFF")
     try:
-        migrations.apply(Database(db), stop_before=stop_before)
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            before = pending_names(db)
+            migrations.apply(Database(db), stop_before=stop_before)
+            after = set(pending_names(db))
+            db.execute("COMMIT")
+        except BaseException:
+            if db.in_transaction:
+                db.execute("ROLLBACK")
+            raise
     finally:
         db.execute("PRAGMA foreign_keys = ON")
-    after = set(pending_names(db))
     return [name for name in before if name not in after]

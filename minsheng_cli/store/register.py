@@ -230,6 +230,16 @@ def get_visit(db: sqlite3.Connection, visit_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def first_visit_id(db: sqlite3.Connection, code: str, group_id: int, day: str) -> int | None:
+    """The first visit a group made to a project on a day (an imported issue's visit)."""
+    row = db.execute(
+        "SELECT id FROM visits WHERE project_code = ? AND group_id = ? AND date = ? "
+        "ORDER BY id LIMIT 1",
+        [code, group_id, day],
+    ).fetchone()
+    return row[0] if row else None
+
+
 VISIT_COLUMNS = """
     v.id, v.date, v.project_code AS code, p.name AS project, g.name AS "group", v.method,
     v.visitors, obs.pct AS observed_pct, obs.done AS observed_done, obs.funds AS observed_funds,
@@ -330,6 +340,13 @@ def list_issues(
     )
     sql = f"SELECT {ISSUE_COLUMNS} {ISSUE_FROM} {where} ORDER BY i.id"
     return [dict(r) for r in db.execute(sql, params)]
+
+
+def open_issue_ids(db: sqlite3.Connection, code: str, category: str) -> list[int]:
+    """Ids of a project's issues of one category not yet struck off or withdrawn."""
+    sql = """SELECT id FROM issues WHERE project_code = ? AND category = ?
+             AND status IN ('open', 'transferred', 'responded') ORDER BY id"""
+    return [r[0] for r in db.execute(sql, [code, category])]
 
 
 def issue_events(db: sqlite3.Connection, issue_id: int) -> list[dict]:

@@ -171,10 +171,12 @@ def deviation_rows(
     department: str | None = None,
     district: str | None = None,
     lights: list[str] | None = None,
+    code: str | None = None,
 ) -> list[dict]:
     """Deviation rows, worst first (status, then deviation, then code)."""
     clauses, values = [], dict(params)
-    for column, value in (("item", item), ("department", department), ("district", district)):
+    for column, value in (("item", item), ("department", department), ("district", district),
+                          ("code", code)):
         if value is not None:
             clauses.append(f"p.{column} = :f_{column}")
             values[f"f_{column}"] = value

@@ -16,7 +16,8 @@ def test_init_creates_the_register_and_says_so_on_stderr(blank):
     assert blank.db.is_file()
     assert result.stdout == ""
     assert result.stderr == (
-        f"applied m001_create_register\nregister ready: {blank.db}\n"
+        f"applied m001_create_register\napplied m002_create_reading_views\n"
+        f"register ready: {blank.db}\n"
     )
 
 
@@ -47,7 +48,7 @@ def test_init_sample_refuses_a_register_that_holds_projects(projects2):
 def test_info_gives_path_schema_and_counts(projects2):
     info = projects2.json("info")
     assert info["path"] == str(projects2.db)
-    assert (info["schema_version"], info["schema"]) == (1, "m001_create_register")
+    assert (info["schema_version"], info["schema"]) == (2, "m002_create_reading_views")
     assert info["counts"]["projects"] == 2
     assert info["counts"]["audit_log"] == 2
     rows = projects2.tsv("info")

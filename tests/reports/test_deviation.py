@@ -169,3 +169,15 @@ def test_months_basis_setting(cli):
     reg.close()
     assert row(cli, "M", "2021-06-30")["expected_pct"] == 50
     assert row(cli, "M", "2021-03-31")["expected_pct"] == 25
+
+
+def test_show_card_carries_the_standing(cli):
+    add(cli, "S", "--target", "100")
+    cli("progress", "S", "--done", "20", "--date", "2021-05-31")
+    card = cli.json("show", "S", "--as-of", "2021-05-31")
+    assert card["standing"]["expected_pct"] == 41.37  # 151/365
+    assert card["standing"]["actual_pct"] == 20
+    assert card["standing"]["light"] == "yellow" and card["standing"]["as_of"] == "2021-05-31"
+    text = cli("show", "S", "-f", "table", env={"MINSHENG_LANG": "zh"}).stdout
+    assert "序时进度(%)" in text and "45.75" in text  # as of today, 06-16
+    assert "慢序时" in text  # 25.75 pp behind: yellow
