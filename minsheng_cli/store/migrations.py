@@ -234,35 +234,52 @@ def pending_names(db: sqlite3.Connection) -> list[str]:
 
 
 def apply(db: sqlite3.Connection, stop_before: str | None = None) -> list[str]:
-    """Apply pending migrations; return the names applied.
+    """Apply pending migrations, one transaction per step; return the names applied.
 
     Foreign keys are switched off while the schema changes (SQLite ignores the pragma
     inside a transaction, and table rebuilds must not cascade) and back on after.
 
-    All pending steps run in one ``BEGIN IMMEDIATE`` transaction (each step a savepoint
-    inside it), and what is pending is read only once the write lock is held: clerks who
-    run ``init`` or any command on a new or older register at the same moment wait for
-    each other instead of failing with "locked" or "table already exists", and a process
-    killed half-way leaves the schema as it was.
+    Each step runs in its own ``BEGIN IMMEDIATE`` transaction, and what is pending is read
+    again once the write lock is held: clerks who run ``init`` or any command on a new or
+    older register at the same moment wait for each other instead of failing with
+    "locked" or "table already exists", and a process killed half-way leaves the schema at
+    a step boundary.  ``stop_before`` leaves that step and the later ones pending (tests
+    use it to build an older register).
     """
+    if not pending_names(db):  # current: no write lock, so `init` goes on beside a writer
+        return []
     from sqlite_utils import Database
     from sqlite_utils.migrations import Migrations
 
     migrations = Migrations(MIGRATION_SET)
     for step in STEPS:
         migrations()(step)
+    applied: list[str] = []
     db.execute("PRAGMA foreign_keys = OFF")
     try:
-        db.execute("BEGIN IMMEDIATE")
-        try:
-            before = pending_names(db)
-            migrations.apply(Database(db), stop_before=stop_before)
-            after = set(pending_names(db))
-            db.execute("COMMIT")
-        except BaseException:
-            if db.in_transaction:
-                db.execute("ROLLBACK")
-            raise
+        while step_name := apply_next_step(db, Database(db), migrations, stop_before):
+            applied.append(step_name)
     finally:
         db.execute("PRAGMA foreign_keys = ON")
-    return [name for name in before if name not in after]
+    return applied
+
+
+def apply_next_step(db: sqlite3.Connection, database, migrations, stop_before) -> str | None:
+    """Apply the first pending step in its own write transaction; None when none is left."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        pending = pending_names(db)
+        if not pending or pending[0] == stop_before:
+            db.execute("COMMIT")
+            return None
+        step = pending[0]
+        following = NAMES[NAMES.index(step) + 1 :]
+        # sqlite-utils applies every pending step; stopping before the next one keeps the
+        # transaction to this step (inside our transaction its atomic() is a savepoint).
+        migrations.apply(database, stop_before=following[0] if following else None)
+        db.execute("COMMIT")
+        return step
+    except BaseException:
+        if db.in_transaction:
+            db.execute("ROLLBACK")
+        raise

@@ -23,29 +23,33 @@ def ceil_sql(x: str) -> str:
     return f"(CAST({x} AS INTEGER) + (({x}) > CAST({x} AS INTEGER)))"
 
 
-FIGURES = """
-figures AS (
-    SELECT project_code, date, pct,
-           ROW_NUMBER() OVER w AS rn,
-           COUNT(*) OVER (PARTITION BY project_code) AS n
-    FROM progress
-    WHERE pct IS NOT NULL AND date <= :as_of
-    WINDOW w AS (PARTITION BY project_code ORDER BY date DESC, id DESC)
-),
-latest AS (SELECT project_code, date, pct FROM figures WHERE rn = 1),
-pace_base AS (SELECT project_code, date, pct FROM figures WHERE rn = min(n, 3) AND n >= 2),
-funds AS (
-    SELECT project_code, funds FROM (
-        SELECT project_code, funds,
-               ROW_NUMBER() OVER (PARTITION BY project_code ORDER BY date DESC, id DESC) AS rn
-        FROM progress WHERE funds IS NOT NULL AND date <= :as_of
-    ) WHERE rn = 1
+# The latest figures are found per project by walking the (project_code, date, id) index
+# backwards: 100,000 short index seeks cost less than numbering a million figures with a
+# window function (measured at 100,000 projects: 0.2 s against 2 s).  CTEs that are joined
+# or read more than once are MATERIALIZED; inlined, SQLite recomputes them per reference.
+LATEST = """(SELECT id FROM progress
+    WHERE project_code = p.code AND date <= :as_of AND {column} IS NOT NULL
+    ORDER BY date DESC, id DESC LIMIT 1 OFFSET {offset})"""
+
+
+def figures_cte(where: str) -> str:
+    """Per project: the latest figure, the one the pace is measured from (the third
+    latest, or the second when there are only two) and the latest funds figure."""
+    return f"""
+picks AS MATERIALIZED (
+    SELECT p.code,
+           {LATEST.format(column="pct", offset=0)} AS latest_id,
+           COALESCE({LATEST.format(column="pct", offset=2)},
+                    {LATEST.format(column="pct", offset=1)}) AS base_id,
+           {LATEST.format(column="funds", offset=0)} AS funds_id
+    FROM projects p {where}
 )"""
+
 
 # Plan points in force: the latest recorded for each date, strictly inside (start − 1, due).
 KNOTS = """
-plan_in_force AS (
-    SELECT pp.project_code, pp.date, pp.pct
+plan_in_force AS MATERIALIZED (
+    SELECT pp.project_code, pp.date, pp.pct, p.start, p.due
     FROM plan_points pp JOIN projects p ON p.code = pp.project_code
     WHERE pp.id IN (SELECT max(id) FROM plan_points GROUP BY project_code, date)
       AND pp.date > date(p.start, '-1 day') AND pp.date < p.due
@@ -53,18 +57,17 @@ plan_in_force AS (
 knots AS (
     SELECT project_code, date, pct FROM plan_in_force
     UNION ALL
-    SELECT code, date(start, '-1 day'), 0.0 FROM projects
-    WHERE code IN (SELECT project_code FROM plan_in_force)
+    SELECT DISTINCT project_code, date(start, '-1 day'), 0.0 FROM plan_in_force
     UNION ALL
-    SELECT code, due, 100.0 FROM projects WHERE code IN (SELECT project_code FROM plan_in_force)
+    SELECT DISTINCT project_code, due, 100.0 FROM plan_in_force
 ),
-segments AS (
+segments AS MATERIALIZED (
     SELECT project_code, date AS d0, pct AS p0,
            LEAD(date) OVER (PARTITION BY project_code ORDER BY date) AS d1,
            LEAD(pct) OVER (PARTITION BY project_code ORDER BY date) AS p1
     FROM knots
 ),
-planned AS (
+planned AS MATERIALIZED (
     SELECT project_code,
            CASE WHEN :as_of = d0 THEN p0
                 ELSE max(0.0, min(100.0, p0 + (p1 - p0) * ((julianday(:as_of) - julianday(d0))
@@ -80,25 +83,23 @@ LINEAR = """max(0.0, min(100.0, 100.0 * (
 MONTH_NO = "(CAST(strftime('%Y', {d}) AS INTEGER) * 12 + CAST(strftime('%m', {d}) AS INTEGER))"
 MONTHS = f"""
 months AS (
-    SELECT code,
+    SELECT code, start, due,
            {MONTH_NO.format(d=':as_of')} - {MONTH_NO.format(d='start')} + 1 AS k,
-           {MONTH_NO.format(d='due')} - {MONTH_NO.format(d='start')} + 1 AS n,
-           start, due
+           {MONTH_NO.format(d='due')} - {MONTH_NO.format(d='start')} + 1 AS n
     FROM projects WHERE :months = 1
 ),
 by_month AS (
-    SELECT code, k, n,
+    SELECT code, start, due, k, n,
            CASE WHEN k = 1 THEN date(start, '-1 day')
                 ELSE date(:as_of, 'start of month', '-1 day') END AS d0,
            CASE WHEN k = n THEN due
                 ELSE date(:as_of, 'start of month', '+1 month', '-1 day') END AS d1
     FROM months
 ),
-monthly AS (
+monthly AS MATERIALIZED (
     SELECT code AS project_code,
-           CASE WHEN :as_of < date((SELECT start FROM projects WHERE code = by_month.code),
-                                   '-1 day') THEN 0.0
-                WHEN :as_of >= (SELECT due FROM projects WHERE code = by_month.code) THEN 100.0
+           CASE WHEN :as_of < date(start, '-1 day') THEN 0.0
+                WHEN :as_of >= due THEN 100.0
                 WHEN :as_of = d1 THEN 100.0 * k / n
                 ELSE 100.0 * (k - 1) / n + (100.0 * k / n - 100.0 * (k - 1) / n)
                      * ((julianday(:as_of) - julianday(d0)) / (julianday(d1) - julianday(d0)))
@@ -111,8 +112,8 @@ def deviation_sql(where: str = "") -> str:
     """The deviation rows (one per project), filtered by ``where`` on the projects table."""
     lag = f"round(expected - actual, {PRECISION})"
     return f"""
-WITH {FIGURES}, {KNOTS}, {MONTHS},
-base AS (
+WITH {figures_cte(where)}, {KNOTS}, {MONTHS},
+base AS MATERIALIZED (
     SELECT p.code, p.name, p.item, p.department, p.district, p.start, p.due, p.target,
            p.unit, p.budget,
            COALESCE(pl.pct, mo.pct, {LINEAR}) AS expected,
@@ -124,13 +125,13 @@ base AS (
            CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
                 THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END AS pace,
            l.pct AS last_pct
-    FROM projects p
-    LEFT JOIN latest l ON l.project_code = p.code
-    LEFT JOIN pace_base b ON b.project_code = p.code
-    LEFT JOIN funds f ON f.project_code = p.code
+    FROM picks
+    JOIN projects p ON p.code = picks.code
+    LEFT JOIN progress l ON l.id = picks.latest_id
+    LEFT JOIN progress b ON b.id = picks.base_id
+    LEFT JOIN progress f ON f.id = picks.funds_id
     LEFT JOIN planned pl ON pl.project_code = p.code
     LEFT JOIN monthly mo ON mo.project_code = p.code
-    {where}
 ),
 lit AS (
     SELECT base.*,
