@@ -47,7 +47,7 @@ def add_group(
     from minsheng_cli.services import register as uses
 
     group = NewGroup(
-        name=values.parse_text(name, "name", max_len=100),
+        name=values.parse_name(name, "name", max_len=100),
         level=values.parse_enum(level, "level", values.LEVEL),
         district=optional_text(district, "district"), members=optional_text(members, "members"),
     )

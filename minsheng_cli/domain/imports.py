@@ -292,7 +292,7 @@ def visit_from(cells: Cells) -> NewVisit:
 
 def group_from(cells: Cells) -> NewGroup:
     return NewGroup(
-        name=cells.get("name"),
+        name=cells.get("name", values.parse_name),
         level=cells.get("level", enum(values.LEVEL)),
         district=cells.get("district"),
         members=cells.get("members"),

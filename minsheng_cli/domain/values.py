@@ -129,6 +129,16 @@ def parse_text(x: object, field: str, max_len: int = 4000) -> str:
     return text
 
 
+def parse_name(x: object, field: str, max_len: int = 100) -> str:
+    """A name that is typed to find its record (a group's, ``-g NAME``): text on one line.
+    A line break or tab in it would split every message and list that names it."""
+    text = parse_text(x, field, max_len)
+    if "\n" in text or "\t" in text:
+        raise InvalidValue(field, x, f"a name on one line of 1 to {max_len} characters, "
+                           "without tabs or control characters")
+    return text
+
+
 def _is_control(c: str) -> bool:
     return c not in _KEPT_CONTROLS and unicodedata.category(c) in ("Cc", "Cs")
 

@@ -48,15 +48,32 @@ def read_csv(path: Path) -> Sheet:
     except OSError as error:
         raise UserError(f"file: cannot read {str(path)!r} ({error.strerror})") from error
     text = decode(raw, path.name)
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=sniff_delimiter(text))
     try:
         # Numbered as a spreadsheet numbers its rows (= the line, unless a cell spans lines).
         rows = list(enumerate(reader, start=1))
     except csv.Error as error:
         raise UserError(f"{path.name}: line {reader.line_num}: {error}") from error
     return sheet_of(path.name, rows)
+
+
+def sniff_delimiter(text: str) -> str:
+    """Comma or tab: whichever finds the header row (the first row with two cells filled,
+    as :func:`sheet_of` does) soonest, and if both do, the wider one.  Counting the
+    characters misreads a comma file whose text cells hold tabs (pasted from Word), or a
+    tab file full of "1,110"."""
+    def header(delimiter: str) -> tuple[int, int]:
+        rows = csv.reader(io.StringIO(text[:65536], newline=""), delimiter=delimiter)
+        try:
+            for line, cells in enumerate(rows):
+                filled = sum(bool(c.strip()) for c in cells)
+                if filled >= 2:
+                    return line, -filled
+        except csv.Error:  # e.g. a quoted cell cut off by the sample's end
+            pass
+        return len(text), 0
+
+    return min((",", "\t"), key=header)
 
 
 def sheet_of(name: str, rows: list[tuple[int, list[str]]]) -> Sheet:

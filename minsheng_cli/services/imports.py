@@ -170,14 +170,17 @@ SAMPLE_ORDER = ("projects", "plans", "groups", "assignments", "progress", "visit
 
 
 def load_sample(reg: Register, ctx: WriteContext, folder: Path, today: date, read_sheet) -> dict:
-    """Load the bundled sample register (data/sample/*.csv); refuse on a non-empty register."""
-    if store.row_counts(reg.db)["projects"]:
-        raise UserError(
-            f"register {reg.path} already holds projects; load the sample into a new one "
-            "(e.g. `minsheng --db sample.db init --sample`)"
-        )
+    """Load the bundled sample register (data/sample/*.csv); refuse on a non-empty register.
+
+    Checked inside the write transaction: two ``init --sample`` at once, and one loads it.
+    """
     counts = {}
     with reg.write():
+        if store.row_counts(reg.db)["projects"]:
+            raise UserError(
+                f"register {reg.path} already holds projects; load the sample into a new one "
+                "(e.g. `minsheng --db sample.db init --sample`)"
+            )
         for kind in SAMPLE_ORDER:
             path = folder / f"{kind}.csv"
             counts[kind] = IMPORTERS[kind](reg, ctx, read_sheet(path), path.name, today, None)
