@@ -100,6 +100,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "overdue": ("逾期", "overdue"),
     "month_ends": ("月末节点", "month-ends"),
     "as_of": ("截至日期", "as of"),
+    "corrects": ("更正", "corrects"),
+    "corrected_by": ("已被更正", "corrected by"),
     "groups": ("监督小组", "groups"),
 }
 
@@ -142,6 +144,17 @@ def resolve_lang(option: str | None) -> str:
         if locale:
             return "zh" if locale.lower().startswith("zh") else "en"
     return "en"
+
+
+# Messages for the person (stderr) in their language.
+MESSAGES: dict[str, tuple[str, str]] = {
+    "nothing_late": ("没有逾期或滞后事项。", "Nothing is late."),
+}
+
+
+def message(key: str, lang: str) -> str:
+    zh, en = MESSAGES[key]
+    return zh if lang == "zh" else en
 
 
 def label(key: str, lang: str) -> str:

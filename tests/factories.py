@@ -106,7 +106,9 @@ def add_school(cli: Cli, code: str = SCHOOL, **extra: str) -> None:
 
 def add_hotline(cli: Cli, code: str = HOTLINE) -> None:
     cli("add-project", code, "12345热线归并优化", "--item", "便民服务",
-        "--department", "市政务服务数据管理局", "--district", "西城区", "--year", "2021")
+        "--department", "市政务服务数据管理局", "--district", "西城区", "--year", "2021",
+        # carried over from the year before: a visit dated 2020 is legitimate for it
+        "--start", "2020-10-01")
 
 
 def add_groups(cli: Cli) -> None:

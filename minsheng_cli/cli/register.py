@@ -202,17 +202,40 @@ def progress(
     funds: FundsOpt = None,
     day: DateOpt = None,
     note: Annotated[str | None, typer.Option(help="Note on the report")] = None,
+    corrects: Annotated[str | None, typer.Option(
+        metavar="ID", help="Correct figure ID (see `show CODE`): this figure replaces it")] = None,
+    void: Annotated[bool, typer.Option(
+        "--void", help="With --corrects: void figure ID without a replacement (say why in "
+        "--note)")] = False,
 ) -> None:
-    """Record a department's progress report (--pct P or --done QTY)."""
+    """Record a department's progress report (--pct P or --done QTY); prints its id.
+
+    Nothing is deleted: a wrong figure is corrected by a new one with --corrects ID (it
+    keeps the old figure's date unless --date is given), or voided with --corrects ID
+    --void; the old figure stays in the register and in `log`, and no longer counts."""
     from minsheng_cli.services import register as uses
 
+    figure = figure_of(pct, done, funds)
+    corrected = whole_number(corrects, "corrects") if corrects is not None else None
+    if void and (corrected is None or not figure.empty or note is None):
+        raise values.InvalidValue("void", "--void", "--corrects ID --void --note REASON, "
+                                  "without --pct/--done/--funds")
+    if corrected is not None and figure.empty and not void:
+        raise values.InvalidValue("corrects", corrects, "a new figure (--pct/--done/--funds)"
+                                  " or --void")
     report = NewProgress(
-        code=code, date=parse_date(day, "date") if day else today(),
-        figure=figure_of(pct, done, funds),
-        note=values.parse_text(note, "note") if note is not None else None,
+        code=code, date=parse_date(day, "date") if day else (None if corrected else today()),
+        figure=figure, note=values.parse_text(note, "note") if note is not None else None,
+        corrects=corrected,
     )
     progress_id = uses.add_progress(register(ctx), write_context(ctx), report, today())
     typer.echo(progress_id)
+
+
+def whole_number(text: str, field: str) -> int:
+    if not text.strip().isdigit() or not 0 < int(text) < 2**62:
+        raise values.InvalidValue(field, text, "an id, a whole number ≥ 1")
+    return int(text)
 
 
 def install(app: typer.Typer) -> None:

@@ -86,9 +86,14 @@ class NewProgress:
     """A department's progress report (进展), or the figure a visit observed."""
 
     code: str
-    date: date
+    date: date | None
     figure: Figure
     note: str | None = None
+    corrects: int | None = None  # the id of the figure this one corrects (or voids)
+
+    @property
+    def voids(self) -> bool:
+        return self.corrects is not None and self.figure.empty
 
 
 @dataclass(frozen=True)
@@ -151,3 +156,11 @@ def parse_code(text: str, field: str = "code") -> str:
             field, text, "a project code of letters, digits, CJK or . _ / - (at most 40)"
         )
     return code
+
+
+def check_not_before_start(value: date, start: date, field_name: str = "date") -> None:
+    """A figure or a visit dated before its project started is a typing mistake (a wrong
+    year would otherwise make a lagging project look done)."""
+    if value < start:
+        raise InvalidValue(field_name, value.isoformat(),
+                           f"a date on or after the project's start ({start})")

@@ -21,8 +21,8 @@ STANDING = cols("as_of", "expected_pct:pct", "actual_pct:pct", "deviation_pct:pc
                 "funds_pct:pct", "light:enum:light", "status:enum:status", "last_report_date",
                 "stale", "forecast_date", "days_late:int")
 PLAN = cols("date", "pct:pct")
-PROGRESS = cols("date", "pct:pct", "done:num", "funds:num", "source:enum:source", "visit_id",
-                "note", "created_by")
+PROGRESS = cols("id:int", "date", "pct:pct", "done:num", "funds:num", "source:enum:source",
+                "visit_id", "note", "corrects:int", "corrected_by:int", "created_by")
 VISITS = cols("id:int", "date", "group", "method:enum:method", "visitors", "observed_pct:pct",
               "finding", "suggestion", "photos", "created_by")
 ISSUES = cols("id:int", "category:enum:category", "severity:enum:severity", "text", "department",

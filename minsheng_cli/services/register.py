@@ -14,6 +14,7 @@ from minsheng_cli.domain.model import (
     NewProgress,
     NewProject,
     NewVisit,
+    check_not_before_start,
     check_not_future,
 )
 from minsheng_cli.domain.periods import Period
@@ -122,27 +123,52 @@ def progress_rows(
     reg: Register, ctx: WriteContext, reports: list[NewProgress], today: date
 ) -> list[dict]:
     """Check reports against the register (codes, targets, dates) and build their rows."""
-    targets = store.project_targets(reg.db, [r.code for r in reports])
+    projects = store.project_targets(reg.db, [r.code for r in reports])
     rows = []
     for report in reports:
-        if report.code not in targets:
+        if report.code not in projects:
             raise NotFound("project", report.code, "see `minsheng projects`")
-        check_not_future(report.date, today)
+        target, start = projects[report.code]["target"], projects[report.code]["start"]
+        day = report.date or corrected_date(reg, report)
+        check_not_future(day, today)
+        check_not_before_start(day, date.fromisoformat(start))
         report.figure.validate()
-        pct = report.figure.resolve_pct(report.code, targets[report.code])
+        pct = report.figure.resolve_pct(report.code, target)
         rows.append(
             store.progress_row(
-                ctx, report.code, report.date.isoformat(), pct, report.figure.done,
-                report.figure.funds, "report", note=report.note,
+                ctx, report.code, day.isoformat(), pct, report.figure.done,
+                report.figure.funds, "report", note=report.note, corrects=report.corrects,
             )
         )
     return rows
 
 
+def corrected_date(reg: Register, report: NewProgress) -> date:
+    """A correction keeps the date of the figure it corrects unless given another."""
+    if report.corrects is None:
+        raise InvalidValue("date", "", "a date YYYY-MM-DD")
+    return date.fromisoformat(require_correctable(reg, report)["date"])
+
+
+def require_correctable(reg: Register, report: NewProgress) -> dict:
+    """The figure a correction points at: of the same project, not corrected yet."""
+    old = store.get_progress(reg.db, report.corrects)
+    if old is None or old["project_code"] != report.code:
+        raise NotFound(f"figure of project {report.code}", report.corrects,
+                       f"see `minsheng show {report.code}`")
+    if old["corrected_by"] is not None:
+        raise Conflict(f"figure {report.corrects} was already corrected by figure "
+                       f"{old['corrected_by']}; correct that one instead")
+    return old
+
+
 def add_progress(reg: Register, ctx: WriteContext, report: NewProgress, today: date) -> int:
-    if not report.figure.has_progress:
+    """A department's report, or (with ``corrects``) a correction or voiding of a figure."""
+    if not report.figure.has_progress and report.corrects is None:
         raise InvalidValue("pct", "", "--pct P or --done QTY")
     with reg.write():
+        if report.corrects is not None:
+            require_correctable(reg, report)
         rows = progress_rows(reg, ctx, [report], today)
         return store.insert_progress(reg.db, ctx, rows)[0]
 
@@ -212,6 +238,7 @@ def visit_row(reg: Register, visit: NewVisit, today: date) -> tuple[dict, dict, 
     project = require_project(reg, visit.code)
     group = require_group(reg, visit.group)
     check_not_future(visit.date, today)
+    check_not_before_start(visit.date, date.fromisoformat(project["start"]))
     visit.figure.validate()
     pct = visit.figure.resolve_pct(visit.code, project["target"])
     row = {

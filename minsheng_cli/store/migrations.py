@@ -1,8 +1,8 @@
 """The register's schema, as a sequence of migrations.
 
 Each migration is named ``mNNN_verb_noun`` and is never edited once shipped: a change to
-the schema is a new migration.  They run through ``sqlite_utils.Migrations`` (all
-pending steps in one transaction, see :func:`apply`) before foreign keys are
+the schema is a new migration.  They run through ``sqlite_utils.Migrations`` (one
+``BEGIN IMMEDIATE`` transaction per step, see :func:`apply`) before foreign keys are
 enforced.  ``tests/store/test_schema.py`` pins the exact schema a blank register ends
 up with.
 
@@ -14,7 +14,8 @@ issue's workflow.  ``audit_log`` is append-only and hash-chained: every write to
 other table appends the row's new content there (see ``store/audit.py``).
 
 Only the ``issues`` row (its status, deadline, verdict) and ``settings`` are ever updated;
-everything else is insert-only, and corrections are new rows.
+everything else is insert-only, and corrections are new rows (``progress.corrects``
+points at the figure a new row corrects or voids).
 """
 
 from __future__ import annotations
@@ -211,7 +212,67 @@ def m002_create_reading_views(db) -> None:
         db.execute(statement)
 
 
-STEPS: list[Callable] = [m001_create_register, m002_create_reading_views]
+AUDIT_LOG_COLUMNS = "id, at, actor, command, table_name, row_key, action, content, prev_hash, hash"
+
+
+def m003_add_corrections_and_audit_sequence(db) -> None:
+    """Corrections and a log whose end can be checked.
+
+    ``progress.corrects`` lets a wrong figure be corrected (or voided) by a new row that
+    points at it, since nothing is ever deleted.  ``audit_log`` is rebuilt with
+    AUTOINCREMENT so that ``sqlite_sequence`` remembers the last event ever written:
+    ``verify`` can then tell when the newest events were removed, which the hash chain
+    alone cannot.
+    """
+    statements = [
+        "ALTER TABLE progress ADD COLUMN corrects INTEGER REFERENCES progress (id)",
+        "CREATE INDEX progress_corrects ON progress (corrects) WHERE corrects IS NOT NULL",
+        """CREATE TABLE audit_log_new (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
+            at TEXT NOT NULL,
+            actor TEXT NOT NULL,
+            command TEXT NOT NULL,
+            table_name TEXT NOT NULL,
+            row_key TEXT NOT NULL,
+            action TEXT NOT NULL,
+            content TEXT NOT NULL,
+            prev_hash TEXT NOT NULL,
+            hash TEXT NOT NULL
+        )""",
+        f"INSERT INTO audit_log_new ({AUDIT_LOG_COLUMNS}) "
+        f"SELECT {AUDIT_LOG_COLUMNS} FROM audit_log ORDER BY id",
+        "DROP TRIGGER audit_log_no_update",
+        "DROP TRIGGER audit_log_no_delete",
+        "DROP TABLE audit_log",
+        "ALTER TABLE audit_log_new RENAME TO audit_log",
+        "CREATE INDEX audit_log_row ON audit_log (table_name, row_key, id)",
+        """CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        """CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+           BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END""",
+        # a corrected figure no longer counts as the latest
+        "DROP VIEW latest_progress",
+        """CREATE VIEW latest_progress AS
+           SELECT p.code, p.name, p.item, p.department, p.district, p.target, p.unit,
+                  p.budget, p.start, p.due, f.date AS figure_date, f.pct, f.done, f.funds,
+                  f.source
+           FROM projects p LEFT JOIN (
+               SELECT project_code, date, pct, done, funds, source,
+                      ROW_NUMBER() OVER (PARTITION BY project_code ORDER BY date DESC, id DESC)
+                        AS rn
+               FROM progress pr WHERE pct IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = pr.id)) f
+             ON f.project_code = p.code AND f.rn = 1""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
+
+STEPS: list[Callable] = [
+    m001_create_register,
+    m002_create_reading_views,
+    m003_add_corrections_and_audit_sequence,
+]
 NAMES = [step.__name__ for step in STEPS]
 
 

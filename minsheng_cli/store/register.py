@@ -63,18 +63,27 @@ def get_project(db: sqlite3.Connection, code: str) -> dict | None:
     return dict(row) if row else None
 
 
-def project_targets(db: sqlite3.Connection, codes: Iterable[str]) -> dict[str, float | None]:
-    """code → target quantity, for the codes that exist."""
+def project_targets(db: sqlite3.Connection, codes: Iterable[str]) -> dict[str, sqlite3.Row]:
+    """code → (target, start), for the codes that exist."""
     codes = list(set(codes))
-    targets: dict[str, float | None] = {}
+    targets: dict[str, sqlite3.Row] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
         marks = ", ".join("?" * len(chunk))
         for row in db.execute(
-            f"SELECT code, target FROM projects WHERE code IN ({marks})", chunk
+            f"SELECT code, target, start FROM projects WHERE code IN ({marks})", chunk
         ):
-            targets[row[0]] = row[1]
+            targets[row[0]] = row
     return targets
+
+
+def get_progress(db: sqlite3.Connection, progress_id: int) -> dict | None:
+    """One figure, with the id of the row that corrects it (if any)."""
+    row = db.execute(
+        """SELECT p.*, (SELECT min(c.id) FROM progress c WHERE c.corrects = p.id)
+                  AS corrected_by
+           FROM progress p WHERE p.id = ?""", [progress_id]).fetchone()
+    return dict(row) if row else None
 
 
 def list_projects(
@@ -136,11 +145,15 @@ def progress_row(
     source: str,
     visit_id: int | None = None,
     note: str | None = None,
+    corrects: int | None = None,
 ) -> dict:
-    return {
+    row = {
         "project_code": code, "date": day, "pct": pct, "done": done, "funds": funds,
         "source": source, "visit_id": visit_id, "note": note, **stamp(ctx),
     }
+    if corrects is not None:  # the column exists from m003 on
+        row["corrects"] = corrects
+    return row
 
 
 def insert_progress(db, ctx: WriteContext, rows: list[dict]) -> list[int]:
@@ -152,6 +165,9 @@ def progress_history(db: sqlite3.Connection, code: str) -> list[dict]:
         dict(r)
         for r in db.execute(
             """SELECT p.id, p.date, p.pct, p.done, p.funds, p.source, p.visit_id, p.note,
+                      p.corrects,
+                      (SELECT min(c.id) FROM progress c WHERE c.corrects = p.id)
+                        AS corrected_by,
                       p.created_by
                FROM progress p WHERE p.project_code = ? ORDER BY p.date, p.id""",
             [code],
@@ -382,3 +398,32 @@ COUNTED_TABLES = (
 
 def row_counts(db: sqlite3.Connection) -> dict[str, int]:
     return {t: db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in COUNTED_TABLES}
+
+
+# -- repeated records (re-imported files) ---------------------------------------------------
+
+
+def same_progress_id(
+    db: sqlite3.Connection, code: str, day: str, pct, done, funds, note
+) -> int | None:
+    """The first department report with exactly these figures and note, if any."""
+    row = db.execute(
+        """SELECT id FROM progress WHERE project_code = ? AND date = ? AND source = 'report'
+           AND pct IS ? AND done IS ? AND funds IS ? AND note IS ? ORDER BY id LIMIT 1""",
+        [code, day, pct, done, funds, note],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def same_visit_id(
+    db: sqlite3.Connection, code: str, group: str, day: str, method, visitors, finding
+) -> int | None:
+    """The first visit by the named group to ``code`` that day with this method, visitors
+    and finding, if any."""
+    row = db.execute(
+        """SELECT v.id FROM visits v JOIN supervision_groups g ON g.id = v.group_id
+           WHERE v.project_code = ? AND g.name = ? AND v.date = ? AND v.method IS ?
+             AND v.visitors IS ? AND v.finding IS ? ORDER BY v.id LIMIT 1""",
+        [code, group, day, method, visitors, finding],
+    ).fetchone()
+    return row[0] if row else None

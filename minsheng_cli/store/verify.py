@@ -116,6 +116,20 @@ def check_chain(db: sqlite3.Connection, result: Verification) -> None:
         prev_hash, prev_id = stored_hash, event_id
         result.events += 1
     result.head_id, result.head_hash = prev_id, prev_hash
+    check_sequence(db, result)
+
+
+def check_sequence(db: sqlite3.Connection, result: Verification) -> None:
+    """The chain cannot show that its newest events were cut off; the sequence can:
+    SQLite remembers the highest event id ever written (AUTOINCREMENT)."""
+    row = db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'audit_log'").fetchone()
+    written = row[0] if row else 0
+    last = result.head_id or 0
+    if written > last:
+        result.problems.append(Problem(
+            "chain", "audit_log", f"events {last + 1}–{written}",
+            f"the newest {written - last} event(s) were removed from the end of the log",
+        ))
 
 
 # -- 2. every row against its last logged content -------------------------------------------
@@ -147,7 +161,7 @@ def check_table(db: sqlite3.Connection, table: str, result: Verification) -> Non
         if event is None or event["action"] == "delete":
             result.problems.append(Problem(
                 "unlogged", table, key, "no log entry: added behind the program's back"))
-        elif canonical(row) != event["content"]:
+        elif canonical(row) != event["content"] and not only_new_columns(row, event):
             result.problems.append(Problem(
                 "edited", table, key,
                 f"differs from its last logged content (event {event['id']}, "
@@ -161,6 +175,14 @@ def check_table(db: sqlite3.Connection, table: str, result: Verification) -> Non
                 f"{event['actor']} at {event['at']}: {summary(event['content'])})",
             ))
     result.rows[table] = count
+
+
+def only_new_columns(row: dict, event: dict) -> bool:
+    """True when the row differs from its logged content only by columns a later
+    migration added (absent from the content, NULL in the row)."""
+    logged = json.loads(event["content"])
+    same = {k: v for k, v in row.items() if k in logged or v is not None}
+    return canonical(same) == event["content"]
 
 
 def changes(logged_content: str, row: dict) -> str:

@@ -16,8 +16,8 @@ def test_init_creates_the_register_and_says_so_on_stderr(blank):
     assert blank.db.is_file()
     assert result.stdout == ""
     assert result.stderr == (
-        f"applied m001_create_register\napplied m002_create_reading_views\n"
-        f"register ready: {blank.db}\n"
+        "applied m001_create_register\napplied m002_create_reading_views\n"
+        f"applied m003_add_corrections_and_audit_sequence\nregister ready: {blank.db}\n"
     )
 
 
@@ -48,7 +48,8 @@ def test_init_sample_refuses_a_register_that_holds_projects(projects2):
 def test_info_gives_path_schema_and_counts(projects2):
     info = projects2.json("info")
     assert info["path"] == str(projects2.db)
-    assert (info["schema_version"], info["schema"]) == (2, "m002_create_reading_views")
+    assert (info["schema_version"], info["schema"]) == (
+        3, "m003_add_corrections_and_audit_sequence")
     assert info["counts"]["projects"] == 2
     assert info["counts"]["audit_log"] == 2
     rows = projects2.tsv("info")
@@ -144,10 +145,12 @@ def test_show_json_is_the_whole_card(standard):
     assert card["groups"] == ["东城区人大监督小组", "市人大财经委监督组"]
     assert card["plan"] == [{"date": "2021-06-30", "pct": 50}]
     assert card["progress"] == [
-        {"date": "2021-06-01", "pct": 40, "done": 4, "funds": 300, "source": "visit",
-         "visit_id": 1, "note": None, "created_by": "tester"},
-        {"date": "2021-06-10", "pct": 50, "done": 5, "funds": None, "source": "report",
-         "visit_id": None, "note": "月报", "created_by": "tester"},
+        {"id": 1, "date": "2021-06-01", "pct": 40, "done": 4, "funds": 300,
+         "source": "visit", "visit_id": 1, "note": None, "corrects": None,
+         "corrected_by": None, "created_by": "tester"},
+        {"id": 2, "date": "2021-06-10", "pct": 50, "done": 5, "funds": None,
+         "source": "report", "visit_id": None, "note": "月报", "corrects": None,
+         "corrected_by": None, "created_by": "tester"},
     ]
     assert card["visits"] == [
         {"id": 1, "date": "2021-06-01", "group": "东城区人大监督小组", "method": "site",
@@ -166,7 +169,8 @@ def test_show_tsv_has_a_header_for_every_section_even_empty(projects2):
     assert out.startswith("key\tvalue\ncode\tP2\nyear\t2021\n")
     for section, header in [
         ("plan", "date\tpct"),
-        ("progress", "date\tpct\tdone\tfunds\tsource\tvisit_id\tnote\tcreated_by"),
+        ("progress", "id\tdate\tpct\tdone\tfunds\tsource\tvisit_id\tnote\tcorrects\t"
+                     "corrected_by\tcreated_by"),
         ("visits", "id\tdate\tgroup\tmethod\tvisitors\tobserved_pct\tfinding\tsuggestion\t"
                    "photos\tcreated_by"),
         ("issues", "id\tcategory\tseverity\ttext\tdepartment\tfound_on\tstatus\tdeadline\t"

@@ -81,9 +81,9 @@ def test_add_visit_prints_its_id_and_records_observed_progress(standard):
     assert standard.new_id("add-visit", SCHOOL, "-g", GRASSROOTS, "--date", "2021-06-15",
                            "--pct", "45") == 2
     progress = standard.json("show", SCHOOL)["progress"]
-    assert progress[-1] == {"date": "2021-06-15", "pct": 45, "done": None, "funds": None,
-                            "source": "visit", "visit_id": 2, "note": None,
-                            "created_by": "tester"}
+    assert progress[-1] == {"id": 2, "date": "2021-06-15", "pct": 45, "done": None,
+                            "funds": None, "source": "visit", "visit_id": 2, "note": None,
+                            "corrects": None, "corrected_by": None, "created_by": "tester"}
 
 
 def test_add_visit_without_a_figure_adds_no_progress(standard):

@@ -52,7 +52,10 @@ def test_migrations_are_recorded_by_name(cli):
     names = [r[0] for r in con.execute(
         "SELECT name FROM _sqlite_migrations WHERE migration_set = 'minsheng' ORDER BY id")]
     con.close()
-    assert names == migrations.NAMES == ["m001_create_register", "m002_create_reading_views"]
+    assert names == migrations.NAMES == [
+        "m001_create_register", "m002_create_reading_views",
+        "m003_add_corrections_and_audit_sequence",
+    ]
 
 
 def test_init_twice_is_a_no_op(cli):

@@ -20,6 +20,9 @@ CREATE INDEX issues_status ON issues (status, deadline);
 -- index plan_points_project on plan_points
 CREATE INDEX plan_points_project ON plan_points (project_code, date);
 
+-- index progress_corrects on progress
+CREATE INDEX progress_corrects ON progress (corrects) WHERE corrects IS NOT NULL;
+
 -- index progress_project_date on progress
 CREATE INDEX progress_project_date ON progress (project_code, date, id);
 
@@ -70,8 +73,8 @@ CREATE TABLE assignments (
         );
 
 -- table audit_log on audit_log
-CREATE TABLE audit_log (
-            id INTEGER PRIMARY KEY,
+CREATE TABLE "audit_log" (
+            id INTEGER PRIMARY KEY AUTOINCREMENT,
             at TEXT NOT NULL,
             actor TEXT NOT NULL,
             command TEXT NOT NULL,
@@ -136,7 +139,7 @@ CREATE TABLE progress (
             source TEXT NOT NULL CHECK (source IN ('report', 'visit')),
             visit_id INTEGER REFERENCES visits (id),
             note TEXT,
-            created_at TEXT NOT NULL, created_by TEXT NOT NULL,
+            created_at TEXT NOT NULL, created_by TEXT NOT NULL, corrects INTEGER REFERENCES progress (id),
             CHECK (done IS NULL OR pct IS NOT NULL)
         );
 
@@ -168,6 +171,9 @@ CREATE TABLE settings (
             updated_at TEXT NOT NULL,
             updated_by TEXT NOT NULL
         );
+
+-- table sqlite_sequence on sqlite_sequence
+CREATE TABLE sqlite_sequence(name,seq);
 
 -- table supervision_groups on supervision_groups
 CREATE TABLE supervision_groups (
@@ -219,7 +225,8 @@ CREATE VIEW latest_progress AS
                SELECT project_code, date, pct, done, funds, source,
                       ROW_NUMBER() OVER (PARTITION BY project_code ORDER BY date DESC, id DESC)
                         AS rn
-               FROM progress WHERE pct IS NOT NULL) f
+               FROM progress pr WHERE pct IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = pr.id)) f
              ON f.project_code = p.code AND f.rn = 1;
 
 -- view open_issues on open_issues

@@ -1,0 +1,82 @@
+"""Nothing is deleted: a wrong figure is corrected or voided by a new row that points at
+it; figures dated before the project started are refused; verify notices events cut from
+the end of the log."""
+
+from __future__ import annotations
+
+import sqlite3
+
+
+def setup(cli):
+    cli("add-project", "A", "新建学校", "--year", "2021", "--target", "10", "--unit", "所")
+    first = int(cli("progress", "A", "--done", "3", "--date", "2021-05-31").stdout)
+    return first
+
+
+def latest(cli, as_of="2021-06-16"):
+    rows = cli.json("deviation", "--as-of", as_of)
+    row = next(r for r in rows if r["code"] == "A")
+    return row["actual_pct"], row["last_report_date"]
+
+
+def test_a_correction_replaces_the_figure_and_keeps_its_date(cli):
+    wrong = setup(cli)
+    fixed = int(cli("progress", "A", "--done", "4", "--corrects", str(wrong)).stdout)
+    assert latest(cli) == (40, "2021-05-31")
+    card = cli.json("show", "A")
+    rows = {r["id"]: r for r in card["progress"]}
+    assert rows[wrong]["corrected_by"] == fixed and rows[fixed]["corrects"] == wrong
+    assert rows[wrong]["done"] == 3  # the wrong figure stays on record
+
+
+def test_a_void_removes_the_figure_from_the_reports(cli):
+    wrong = setup(cli)
+    cli("progress", "A", "--corrects", str(wrong), "--void", "--note", "报送有误")
+    assert latest(cli) == (0, None)
+    cli("verify")
+
+
+def test_refused_corrections_change_nothing(cli):
+    wrong = setup(cli)
+    cli("add-project", "B", "另一个项目", "--year", "2021")
+    for args in (
+        ("A", "--corrects", "999", "--pct", "10"),  # no such figure
+        ("B", "--corrects", str(wrong), "--pct", "10"),  # another project's figure
+        ("A", "--corrects", str(wrong)),  # neither a new figure nor --void
+        ("A", "--corrects", str(wrong), "--void"),  # a void needs a reason
+        ("A", "--void", "--note", "x"),  # --void needs --corrects
+        ("A", "--corrects", "abc", "--pct", "10"),
+    ):
+        result = cli("progress", *args, code=2)
+        assert len(result.stderr.splitlines()) == 1, result.stderr
+    cli("progress", "A", "--corrects", str(wrong), "--pct", "35")
+    result = cli("progress", "A", "--corrects", str(wrong), "--pct", "36", code=2)
+    assert "already corrected" in result.stderr
+    assert latest(cli) == (35, "2021-05-31")
+
+
+def test_figures_and_visits_before_the_start_are_refused(cli):
+    setup(cli)
+    result = cli("progress", "A", "--pct", "90", "--date", "2001-01-01", code=2)
+    assert "on or after the project's start (2021-01-01)" in result.stderr
+    cli("add-group", "东城组", "--level", "基层")
+    cli("add-visit", "A", "--group", "东城组", "--date", "1990-01-01", "--pct", "80", code=2)
+    assert latest(cli) == (30, "2021-05-31")
+
+
+def test_verify_names_events_cut_from_the_end_of_the_log(cli):
+    setup(cli)
+    cli("add-group", "东城组", "--level", "基层")
+    visit = cli("add-visit", "A", "--group", "东城组", "--date", "2021-06-01").stdout.strip()
+    cli("verify")
+    # falsify with the sqlite3 tool: drop the trigger, delete the visit and its event
+    con = sqlite3.connect(cli.db)
+    con.executescript(f"""
+        DROP TRIGGER audit_log_no_delete;
+        DELETE FROM visits WHERE id = {visit};
+        DELETE FROM audit_log WHERE id = (SELECT max(id) FROM audit_log);
+        CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;""")
+    con.close()
+    result = cli("verify", code=1)
+    assert "removed from the end of the log" in result.stdout + result.stderr
