@@ -171,25 +171,16 @@ def export(
                                         "folder")] = False,
 ) -> None:
     """Export every table, one UTF-8 file per table, with a manifest (for archives)."""
-    from minsheng_cli.render import printable
+    from minsheng_cli.render.export import write_export
     from minsheng_cli.services import audit as uses
 
     fmt = fmt.strip().lower()
     if fmt not in ("json", "csv"):
         raise values.InvalidValue("format", fmt, "json | csv")
     folder = out or Path(f"minsheng-export-{today().isoformat()}")
-    write = printable.write_table_json if fmt == "json" else printable.write_table_csv
-    with uses.dump(register(ctx), now_stamp()) as dump:
-        uses.check_export_folder(folder, dump.tables, fmt, force)
-        folder.mkdir(parents=True, exist_ok=True)
-        for name in dump.tables:
-            table = dump.table(name)
-            write(folder / f"{name}.{fmt}", table.columns, table.rows)
-        manifest = {**dump.manifest, "format": fmt}
-        if fmt == "csv":
-            manifest["note"] = "text cells starting with = + - @ are prefixed with ' (formulas)"
-        printable.write_json_file(folder / "manifest.json", manifest)
-    say(f"exported {len(dump.tables)} tables to {folder}/ ({fmt}, UTF-8)")
+    with uses.export(register(ctx), folder, fmt, force=force, exported_at=now_stamp()) as dump:
+        write_export(folder, dump, fmt)
+    say(f"exported {len(dump.names)} tables to {folder}/ ({fmt}, UTF-8)")
 
 
 def config(

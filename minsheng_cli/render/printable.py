@@ -1,5 +1,5 @@
 """Printable files: lists handed over on paper — XLSX (a sheet per section) and HTML (a
-page per section) — and the plain files of an export.
+page per section).
 
 The API is generic so that any list can be printed: a :class:`PrintSection` is a title,
 a few header lines, columns, rows, and ``blank_columns`` left empty to be filled in by
@@ -14,9 +14,7 @@ functions (start-up time).
 
 from __future__ import annotations
 
-import csv
 import html
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -26,7 +24,6 @@ from minsheng_cli.render.output import (
     FORMULA_START,
     Column,
     display_width,
-    neutralize_formula,
     round_number,
     text_value,
 )
@@ -286,49 +283,3 @@ def html_section(section: PrintSection, lang: str) -> Iterable[str]:
 
 def esc(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
-
-
-# -- plain files of an export ----------------------------------------------------------------
-
-
-def archive_cell(value) -> str:
-    """A CSV cell of an export: exact numbers, text safe from spreadsheet formulas."""
-    if value is None:
-        return ""
-    if isinstance(value, bytes):
-        return value.hex()
-    if isinstance(value, str):
-        return neutralize_formula(value)
-    return str(value)
-
-
-def write_table_csv(path: Path, columns: list[str], rows: Iterable[tuple]) -> int:
-    """One table as UTF-8 CSV with a header line; returns the number of rows."""
-    count = 0
-    with open(path, "w", encoding="utf-8", newline="") as out:
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(columns)
-        for row in rows:
-            writer.writerow([archive_cell(v) for v in row])
-            count += 1
-    return count
-
-
-def write_table_json(path: Path, columns: list[str], rows: Iterable[tuple]) -> int:
-    """One table as a UTF-8 JSON array of objects, one object a line; returns the count."""
-    count = 0
-    with open(path, "w", encoding="utf-8") as out:
-        out.write("[")
-        for row in rows:
-            record = {c: (v.hex() if isinstance(v, bytes) else v) for c, v in zip(columns, row,
-                                                                                strict=True)}
-            out.write(("\n" if count == 0 else ",\n") + json.dumps(record, ensure_ascii=False))
-            count += 1
-        out.write("\n]\n")
-    return count
-
-
-def write_json_file(path: Path, data) -> None:
-    with open(path, "w", encoding="utf-8") as out:
-        json.dump(data, out, ensure_ascii=False, indent=2)
-        out.write("\n")

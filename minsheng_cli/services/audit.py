@@ -99,24 +99,32 @@ class RegisterDump:
     """Every table of the register as one snapshot, with a manifest to archive beside it."""
 
     manifest: dict
-    tables: list[str]
+    names: list[str]
     reg: Register
 
-    def table(self, name: str) -> TableDump:
-        columns, rows = checks.table_rows(self.reg.db, name)
-        return TableDump(name, columns, rows)
+    def tables(self) -> Iterator[TableDump]:
+        """Each table in name order, its rows streamed from the snapshot (not held in memory)."""
+        for name in self.names:
+            columns, rows = checks.table_rows(self.reg.db, name)
+            yield TableDump(name, columns, rows)
 
 
 @contextmanager
-def dump(reg: Register, exported_at: str) -> Iterator[RegisterDump]:
-    """Read every table in one read transaction (clerks may keep writing meanwhile)."""
+def export(
+    reg: Register, folder: Path, fmt: str, *, force: bool, exported_at: str
+) -> Iterator[RegisterDump]:
+    """Every table for an export to ``folder`` as ``fmt`` files, read in one read
+    transaction (clerks may keep writing meanwhile): the caller writes the files inside
+    the ``with``.  An earlier export in the folder is refused unless ``force``.
+    """
     with checks.snapshot(reg.db):
         names = checks.table_names(reg.db)
         manifest = {
             "register": str(reg.path), "exported_at": exported_at,
             "schema": uses.info(reg)["schema"], "tables": checks.table_counts(reg.db, names),
-            "audit_head": checks.audit_head(reg.db),
+            "audit_head": checks.audit_head(reg.db), "format": fmt,
         }
+        check_export_folder(folder, names, fmt, force)
         yield RegisterDump(manifest, names, reg)
 
 
