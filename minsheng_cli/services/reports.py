@@ -82,7 +82,7 @@ def overdue(reg: Register, as_of: date, rows: list[dict] | None = None) -> Overd
     report = OverdueReport(as_of)
     report.sections["projects_overdue"] = [r for r in rows if r["status"] == "overdue"]
     report.sections["projects_red"] = [r for r in rows if r["status"] == "seriously_behind"]
-    report.sections["behind_two_months"] = behind_two_months(reg, as_of, report)
+    report.sections["behind_two_months"] = behind_two_months(reg, as_of, report, rows)
     report.sections["no_progress"] = [
         r for r in rows if r["last_report_date"] is None and r["start"] <= p["as_of"]
     ]
@@ -93,22 +93,19 @@ def overdue(reg: Register, as_of: date, rows: list[dict] | None = None) -> Overd
     return report
 
 
-def behind_two_months(reg: Register, as_of: date, report: OverdueReport) -> list[dict]:
-    """Yellow or red at each of the last two month-ends (约谈 is due)."""
+def behind_two_months(
+    reg: Register, as_of: date, report: OverdueReport, rows: list[dict]
+) -> list[dict]:
+    """Yellow or red at each of the last two month-ends (约谈 is due); shown as they stand
+    at ``as_of``."""
     ends = periods.month_ends_before(as_of, 2)
     report.month_ends = [d.isoformat() for d in ends]
-    behind = None
-    last: dict[str, dict] = {}
+    behind: set[str] | None = None
     for end in ends:
-        rows = store.deviation_rows(reg.db, params(reg, end), lights=["yellow", "red"])
-        codes = {r["code"] for r in rows if r["status"] != "done"}
+        codes = store.behind_codes(reg.db, params(reg, end))
         behind = codes if behind is None else behind & codes
-        last.setdefault("rows", {r["code"]: r for r in rows})
-    latest = last.get("rows", {})
-    return [
-        {**latest[code], "month_ends": report.month_ends}
-        for code in sorted(behind or (), key=lambda c: (latest[c]["deviation_pct"], c))
-    ]
+    return [{**r, "month_ends": report.month_ends} for r in rows
+            if r["code"] in (behind or set()) and r["status"] != "done"]
 
 
 def visits_owed(reg: Register, as_of: date, report: OverdueReport) -> tuple[list, list]:

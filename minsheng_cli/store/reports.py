@@ -207,6 +207,12 @@ def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
     return [dict(r) for r in db.execute(sql, params)]
 
 
+def behind_codes(db: sqlite3.Connection, params: dict) -> set[str]:
+    """Codes of the projects yellow or red at ``params['as_of']``."""
+    sql = f"SELECT code FROM ({deviation_sql()}) WHERE light IN ('yellow', 'red')"
+    return {r[0] for r in db.execute(sql, params)}
+
+
 def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, str]:
     """code → light at ``params['as_of']`` (for changes between two dates)."""
     sql = f"SELECT code, light FROM ({deviation_sql()})"

@@ -53,6 +53,9 @@ CREATE INDEX visit_photos_visit ON visit_photos (visit_id);
 -- index visits_group_date on visits
 CREATE INDEX visits_group_date ON visits (group_id, date);
 
+-- index visits_group_project_date on visits
+CREATE INDEX visits_group_project_date ON visits (group_id, project_code, date);
+
 -- index visits_project_date on visits
 CREATE INDEX visits_project_date ON visits (project_code, date);
 
