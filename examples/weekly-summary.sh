@@ -10,7 +10,7 @@
 # Environment: MINSHENG_DB (the register), PERIOD (default this-week), OUT_DIR (default .),
 # MINSHENG (the command, default: minsheng on PATH), MINSHENG_TODAY (to replay a past week).
 # Exit codes: 0 nothing late; 1 something late (the summary is still written);
-# 2 bad input; 3 the register failed.
+# 2 bad input; 3 the register failed — minsheng's own code and message, passed through.
 set -eu
 
 MINSHENG=${MINSHENG:-minsheng}
@@ -18,10 +18,15 @@ PERIOD=${PERIOD:-this-week}
 OUT_DIR=${OUT_DIR:-.}
 
 mkdir -p "$OUT_DIR"
-# The period's label (e.g. 2021-W24) names the file: ask the summary itself, as JSON.
-label=$("$MINSHENG" summary --period "$PERIOD" --format json 2>/dev/null \
-        | sed -n 's/^    "label": "\(.*\)",$/\1/p' | head -n 1)
-[ -n "$label" ] || { echo "weekly-summary: could not resolve period $PERIOD" >&2; exit 2; }
+# The period's label (e.g. 2021-W24) names the file: ask the summary itself, as JSON.  Its
+# notes are kept back (the markdown run below repeats them) unless it fails: then its
+# message and exit code are the script's.
+notes=$(mktemp)
+trap 'rm -f "$notes"' EXIT
+json=$("$MINSHENG" summary --period "$PERIOD" --format json 2>"$notes") \
+    || { status=$?; cat "$notes" >&2; exit "$status"; }
+label=$(printf '%s\n' "$json" | sed -n 's/^    "label": "\(.*\)",$/\1/p' | head -n 1)
+[ -n "$label" ] || { echo "weekly-summary: no period label in the summary" >&2; exit 2; }
 out="$OUT_DIR/summary-$label.md"
 
 "$MINSHENG" summary --period "$PERIOD" --format markdown > "$out.tmp"

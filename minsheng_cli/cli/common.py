@@ -14,7 +14,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -29,9 +29,27 @@ from minsheng_cli.domain.errors import InvalidValue, MinshengError, RegisterErro
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
 
 
+# A reader that went away (`minsheng log | head -1`) ends the program as SIGPIPE would have
+# ended it, 128 + 13: scripts must not read it as 1 ("found").
+SIGPIPE_EXIT = 141
+
+
 def fail(message: str, code: int = 2) -> None:
     typer.echo(f"minsheng: {message}", err=True)
     raise typer.Exit(code)
+
+
+def pipe_closed() -> NoReturn:
+    """Exit 141 without a word; stdout now leads to devnull so that the interpreter's last
+    flush of what is still buffered does not fail again (see Python's signal docs)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, sys.stdout.fileno())
+    except (AttributeError, OSError, ValueError):  # not a real file (a test runner's stream)
+        sys.stdout = open(os.devnull, "w")  # lives until exit
+    finally:
+        os.close(devnull)
+    sys.exit(SIGPIPE_EXIT)
 
 
 class MinshengGroup(TyperGroup):
@@ -40,6 +58,8 @@ class MinshengGroup(TyperGroup):
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except BrokenPipeError:  # before typer turns it into exit 1
+            pipe_closed()
         except MinshengError as error:
             state = ctx.obj if isinstance(ctx.obj, State) else None
             if state is not None and state.register is not None:
@@ -59,6 +79,9 @@ class MinshengGroup(TyperGroup):
                 args=args, prog_name=prog_name or "minsheng", complete_var=complete_var,
                 standalone_mode=False, **extra,
             )
+            sys.stdout.flush()  # small output is still buffered: a closed pipe shows here
+        except BrokenPipeError:
+            pipe_closed()
         except NoArgsIsHelpError as error:
             typer.echo(error.format_message(), err=True)
             sys.exit(error.exit_code)

@@ -15,13 +15,25 @@ app = typer.Typer(help="Import a spreadsheet (CSV in UTF-8/GB18030, or XLSX); al
 FileArg = Annotated[Path, typer.Argument(help="A .csv or .xlsx file, Chinese or English headers")]
 
 
-def run(ctx: typer.Context, kind: str, path: Path, year: int | None = None) -> None:
+AllowDuplicatesOpt = Annotated[
+    bool,
+    typer.Option("--allow-duplicates",
+                 help="Import rows that repeat a record already in the register or an "
+                 "earlier line (refused by default: the same file imported twice)"),
+]
+
+
+def run(
+    ctx: typer.Context, kind: str, path: Path, year: int | None = None,
+    allow_duplicates: bool = False,
+) -> None:
     from minsheng_cli.render.sheets import read_sheet
     from minsheng_cli.services import imports
 
     sheet = read_sheet(path)
+    options = imports.ImportOptions(year=year, allow_duplicates=allow_duplicates)
     count = imports.run_import(register(ctx), write_context(ctx), kind, sheet, path.name,
-                               today(), year)
+                               today(), options)
     say(f"imported {count} {kind} row(s) from {path.name}")
 
 
@@ -37,15 +49,19 @@ def projects(
 
 
 @app.command()
-def progress(ctx: typer.Context, path: FileArg) -> None:
+def progress(
+    ctx: typer.Context, path: FileArg, allow_duplicates: AllowDuplicatesOpt = False
+) -> None:
     """Departments' progress reports: 项目编号, 日期, 完成百分比 or 完成数量, 累计完成投资, 备注."""
-    run(ctx, "progress", path)
+    run(ctx, "progress", path, allow_duplicates=allow_duplicates)
 
 
 @app.command()
-def visits(ctx: typer.Context, path: FileArg) -> None:
+def visits(
+    ctx: typer.Context, path: FileArg, allow_duplicates: AllowDuplicatesOpt = False
+) -> None:
     """Site visits: 项目编号, 监督小组, 日期, 方式, 参加人员, 观察进度, 发现问题, 意见建议."""
-    run(ctx, "visits", path)
+    run(ctx, "visits", path, allow_duplicates=allow_duplicates)
 
 
 @app.command()

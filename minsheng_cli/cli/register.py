@@ -130,12 +130,7 @@ def add_project(
 
 
 def positive(text: str | None, field: str) -> float | None:
-    if text is None:
-        return None
-    quantity = values.parse_quantity(text, field)
-    if quantity <= 0:
-        raise values.InvalidValue(field, text, "a quantity greater than 0")
-    return quantity
+    return None if text is None else values.parse_target(text, field)
 
 
 def projects(

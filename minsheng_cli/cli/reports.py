@@ -7,6 +7,7 @@ from typing import Annotated
 
 import typer
 
+from minsheng_cli import i18n
 from minsheng_cli.cli.common import (
     AsOfOpt,
     FormatOpt,
@@ -88,7 +89,10 @@ def overdue(
     day = as_of_or_today(as_of)
     report = reports.overdue(register(ctx), day)
     say(f"as of {day}: {report.count} finding(s)")
-    render.write_overdue(report, output_format(fmt), state(ctx).lang)
+    fmt, lang = output_format(fmt), state(ctx).lang
+    render.write_overdue(report, fmt, lang)
+    if not report.count and fmt in ("table", "markdown"):
+        say(i18n.message("nothing_late", lang))  # a message, not data: stderr
     if exit_code and report.count:
         raise typer.Exit(1)
 

@@ -25,6 +25,7 @@ from minsheng_cli.cli.common import (
 )
 from minsheng_cli.cli.register import figure_of
 from minsheng_cli.domain import values
+from minsheng_cli.domain.errors import UserError
 from minsheng_cli.domain.model import NewGroup, NewIssue, NewVisit
 from minsheng_cli.domain.periods import parse_date
 
@@ -204,17 +205,20 @@ def issues(
     overdue: Annotated[bool, typer.Option("--overdue", help="Only past their deadline")] = False,
     common: Annotated[bool, typer.Option("--common", help="Common issues (共性问题) across "
                                          "projects")] = False,
-    min_projects: Annotated[int, typer.Option(help="With --common: at least N projects")] = 3,
+    min_projects: Annotated[int | None, typer.Option(
+        help="With --common: at least N projects (default 3)")] = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List issues."""
     from minsheng_cli.render.output import cols
     from minsheng_cli.services import register as uses
 
+    check_common_options(common, min_projects, status=status, category=category,
+                         department=department, project=project, overdue=overdue)
     if common:
         from minsheng_cli.cli.audit import common_issues
 
-        common_issues(ctx, min_projects, fmt)
+        common_issues(ctx, 3 if min_projects is None else min_projects, fmt)
         return
     rows = uses.issues(
         register(ctx),
@@ -224,6 +228,18 @@ def issues(
         overdue_before=today().isoformat() if overdue else None,
     )
     emit(ctx, rows, cols(*ISSUE_COLUMNS), fmt, empty="no issues found")
+
+
+def check_common_options(common: bool, min_projects: int | None, **filters) -> None:
+    """Refuse options that would be silently ignored: common issues (共性问题) count every
+    open issue across projects, so the list's filters do not apply to them."""
+    if common:
+        given = [f"--{name}" for name, value in filters.items() if value]
+        if given:
+            raise UserError(f"--common cannot be combined with {', '.join(given)} "
+                            "(common issues count every open issue)")
+    elif min_projects is not None:
+        raise UserError("--min-projects works only with --common")
 
 
 def install(app: typer.Typer) -> None:

@@ -20,17 +20,34 @@ class UserError(MinshengError):
     exit_code = 2
 
 
+# A value echoed in a message is cut to about this many characters: a 4,000-character
+# text pasted in the wrong place should not come back whole.
+ECHO_CHARS = 60
+
+
+def echo(value: object) -> str:
+    """``value`` as a message shows it: quoted; when long, its start and its end (a path's
+    file name) around a …, and its length."""
+    shown = repr(value)
+    if len(shown) <= ECHO_CHARS:
+        return shown
+    if isinstance(value, str):
+        half = (ECHO_CHARS - 3) // 2  # room for the quotes and the …
+        return f"{value[:half] + '…' + value[-half:]!r} ({len(value)} characters)"
+    return shown[:ECHO_CHARS - 1] + "…"
+
+
 class InvalidValue(UserError):
     """A value that does not parse or is out of range.
 
-    The message names the field, the value and what is accepted.
+    The message names the field, the value (cut when long) and what is accepted.
     """
 
     def __init__(self, field: str, value: object, accepted: str):
         self.field = field
         self.value = value
         self.accepted = accepted
-        super().__init__(f"{field}: {value!r} is not valid; expected {accepted}")
+        super().__init__(f"{field}: {echo(value)} is not valid; expected {accepted}")
 
 
 class NotFound(UserError):

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from minsheng_cli.domain import values
-from minsheng_cli.domain.errors import InvalidValue, UserError
+from minsheng_cli.domain.errors import InvalidValue, UserError, echo
 from minsheng_cli.domain.model import (
     Figure,
     NewGroup,
@@ -123,17 +123,34 @@ class Sheet:
 
 
 class ImportError_(UserError):
-    """Bad rows in a spreadsheet; ``problems`` lists each as one line."""
+    """Bad rows in a spreadsheet; ``problems`` lists each as one line, in line order."""
 
-    def __init__(self, source: str, problems: list[str]):
-        self.problems = problems
-        shown = problems[:20]
+    def __init__(self, source: str, problems: list[str], hint: str = ""):
+        self.problems = sorted(problems, key=line_of)
+        shown = self.problems[:20]
         more = f"\n… and {len(problems) - 20} more" if len(problems) > 20 else ""
+        # The lines after the first are all lines of the file: a hint goes on the first.
         super().__init__(
-            f"{source}: nothing imported; {len(problems)} problem(s):\n"
+            f"{source}: nothing imported; {len(problems)} problem(s)"
+            + (f" ({hint})" if hint else "")
+            + ":\n"
             + "\n".join(shown)
             + more
         )
+
+
+def line_of(problem: str) -> int:
+    """The line a problem names (every problem starts with ``line N``)."""
+    found = re.match(r"line (\d+)", problem)
+    return int(found.group(1)) if found else 0
+
+
+def problem_of(line: int, error: UserError) -> str:
+    """One bad row as one line: the line, the column and what is accepted when known."""
+    if isinstance(error, InvalidValue):
+        return (f"line {line}, column {error.field}: {echo(error.value)} is not valid; "
+                f"expected {error.accepted}")
+    return f"line {line}: {error}"
 
 
 def column_map(kind: str, headers: Sequence[str]) -> dict[str, str]:
@@ -192,28 +209,27 @@ class Cells:
 
 def parse_rows(
     kind: str, sheet: Sheet, build: Callable[[Cells], object], source: str
-) -> list[tuple[int, object]]:
-    """Build every row; collect every bad cell; raise once with all of them."""
+) -> tuple[list[tuple[int, object]], list[str]]:
+    """Build every row; return the rows built and a problem for every bad one.
+
+    Bad rows are returned, not raised, so that the service can check the good rows against
+    the register too and report every problem of the file at once.  Bad headers, and a file
+    without data rows, are refused at once: no row can be read.
+    """
     try:
         mapping = column_map(kind, sheet.headers)
     except UserError as error:
         raise UserError(f"{source}: {error}") from error
+    if not sheet.rows:
+        raise UserError(f"{source}: no data rows found")
     records: list[tuple[int, object]] = []
     problems: list[str] = []
     for row in sheet.rows:
-        cells = Cells(row, mapping, REQUIRED[kind])
         try:
-            records.append((row.line, build(cells)))
-        except InvalidValue as error:
-            problems.append(f"line {row.line}, column {error.field}: {error.value!r} is not "
-                            f"valid; expected {error.accepted}")
+            records.append((row.line, build(Cells(row, mapping, REQUIRED[kind]))))
         except UserError as error:
-            problems.append(f"line {row.line}: {error}")
-    if problems:
-        raise ImportError_(source, problems)
-    if not records:
-        raise UserError(f"{source}: no data rows found")
-    return records
+            problems.append(problem_of(row.line, error))
+    return records, problems
 
 
 def year_of(text: str | None, field: str) -> int:
@@ -242,19 +258,12 @@ def project_from(cells: Cells, default_year: int | None = None) -> NewProject:
         partners=cells.get("partners"),
         district=cells.get("district"),
         leader=cells.get("leader"),
-        target=cells.get("target", positive_quantity),
+        target=cells.get("target", values.parse_target),
         unit=cells.get("unit"),
         budget=cells.get("budget", values.parse_money),
     )
     project.validate()
     return project
-
-
-def positive_quantity(text: str, field: str) -> float:
-    quantity = values.parse_quantity(text, field)
-    if quantity <= 0:
-        raise InvalidValue(field, text, "a quantity greater than 0")
-    return quantity
 
 
 def figure_from(cells: Cells) -> Figure:

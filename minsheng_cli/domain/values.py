@@ -63,6 +63,7 @@ STATUS: dict[str, list[str]] = {
 
 PCT_ACCEPTED = "a percentage from 0 to 100, e.g. 56.5 or 56.5%"
 QUANTITY_ACCEPTED = "a quantity ≥ 0, e.g. 1110 or 1,110"
+TARGET_ACCEPTED = "a quantity greater than 0, e.g. 5000 or 5,000"
 MONEY_ACCEPTED = "a sum in 万元 ≥ 0, e.g. 1200 or 1,200.5"
 
 # Plain decimals only: float() alone would also take "nan", "1e2" and "1_0".
@@ -84,6 +85,14 @@ def parse_pct(x: object, field: str = "pct") -> float:
 def parse_quantity(x: object, field: str) -> float:
     """A quantity done or targeted (≥ 0); thousands separators allowed."""
     return _number(x, field, QUANTITY_ACCEPTED, _GROUPED)
+
+
+def parse_target(x: object, field: str = "target") -> float:
+    """A target quantity (目标数量): greater than 0, since progress is done ÷ target."""
+    value = _number(x, field, TARGET_ACCEPTED, _GROUPED)
+    if value <= 0:
+        raise InvalidValue(field, x, TARGET_ACCEPTED)
+    return value
 
 
 def parse_money(x: object, field: str) -> float:

@@ -71,8 +71,6 @@ def write_overdue(report, fmt: str, lang: str, out=None) -> None:
             continue
         write_rows(rows, OVERDUE_COLUMNS[kind], fmt, lang, out, title=title)
         out.write("\n")
-    if not report.count:
-        out.write(("没有逾期或滞后事项。" if lang == "zh" else "Nothing is late.") + "\n")
 
 
 CHECKLIST_COLUMNS = cols(

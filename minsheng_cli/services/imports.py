@@ -1,12 +1,17 @@
 """Importing spreadsheets (all-or-nothing) and loading the bundled sample register.
 
-Each import parses every row first (``domain.imports``), then checks the rows against the
-register, then writes them all in one transaction: a bad row anywhere means nothing is
-written, and the error names its line.
+Each import parses every row (``domain.imports``), checks the rows that parse against the
+register, and reports the problems of both kinds together, in line order; only a clean file
+is written, in one transaction: a bad row anywhere means nothing is written, and the error
+names its line.  Progress and visit rows that repeat a record already in the register, or
+an earlier line of the file, are refused unless duplicates are allowed: importing the same
+file twice would otherwise double every figure and visit without a word.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -19,6 +24,14 @@ from minsheng_cli.store.audit import WriteContext
 
 KINDS = ("projects", "progress", "visits", "groups", "assignments", "plans", "issues")
 
+DUPLICATES_HINT = "a row that really repeats a record imports with --allow-duplicates"
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    year: int | None = None  # projects: the year when the sheet has no 年度 column
+    allow_duplicates: bool = False  # progress, visits: import rows that repeat a record
+
 
 def run_import(
     reg: Register,
@@ -27,25 +40,57 @@ def run_import(
     sheet: rows_of.Sheet,
     source: str,
     today: date,
-    default_year: int | None = None,
+    options: ImportOptions | None = None,
 ) -> int:
     """Import ``sheet`` as ``kind``; return the number of rows written."""
     if kind not in KINDS:
         raise InvalidValue("kind", kind, " | ".join(KINDS))
     with reg.write():  # all-or-nothing: a bad line anywhere rolls back the lines before it
-        return IMPORTERS[kind](reg, ctx, sheet, source, today, default_year)
+        return IMPORTERS[kind](reg, ctx, sheet, source, today, options or ImportOptions())
 
 
-def refuse(source: str, problems: list[str]) -> None:
-    if problems:
-        raise rows_of.ImportError_(source, problems)
+def refuse(source: str, problems: list[str], repeats: list[str] | None = None) -> None:
+    """Raise with every problem of the file, in line order, if there is any."""
+    if problems or repeats:
+        hint = DUPLICATES_HINT if repeats else ""
+        raise rows_of.ImportError_(source, [*problems, *(repeats or [])], hint)
 
 
-def import_projects(reg, ctx, sheet, source, today, default_year) -> int:
-    records = rows_of.parse_rows(
-        "projects", sheet, lambda c: rows_of.project_from(c, default_year), source
+def checked(records: list, action) -> tuple[list[tuple[int, object]], list[str]]:
+    """Run ``action`` on each record: (line, result) for those that pass, and a problem
+    naming the line for each that fails."""
+    results, problems = [], []
+    for line, record in records:
+        try:
+            results.append((line, action(record)))
+        except UserError as error:
+            problems.append(rows_of.problem_of(line, error))
+    return results, problems
+
+
+def repeated(
+    keyed: list[tuple[int, tuple, str]], recorded: Callable[[tuple], int | None], what: str
+) -> list[str]:
+    """Lines whose (line, key, label) repeats an earlier line or a record in the register."""
+    seen: dict[tuple, int] = {}
+    problems = []
+    for line, key, label in keyed:
+        if key in seen:
+            problems.append(f"line {line}: repeats line {seen[key]} ({label})")
+            continue
+        seen[key] = line
+        existing = recorded(key)
+        if existing is not None:
+            problems.append(f"line {line}: {label} is already in the register "
+                            f"({what} {existing})")
+    return problems
+
+
+def import_projects(reg, ctx, sheet, source, today, options) -> int:
+    records, problems = rows_of.parse_rows(
+        "projects", sheet, lambda c: rows_of.project_from(c, options.year), source
     )
-    problems = rows_of.duplicates((line, p.code) for line, p in records)
+    problems += rows_of.duplicates((line, p.code) for line, p in records)
     existing = store.existing_codes(reg.db, [p.code for _, p in records])
     problems += [
         f"line {line}: project {p.code!r} is already in the register"
@@ -56,67 +101,91 @@ def import_projects(reg, ctx, sheet, source, today, default_year) -> int:
     return len(records)
 
 
-def import_progress(reg, ctx, sheet, source, today, default_year) -> int:
-    records = rows_of.parse_rows("progress", sheet, rows_of.progress_from, source)
-    rows = per_line(source, records, lambda r: uses.progress_rows(reg, ctx, [r], today)[0])
-    store.insert_progress(reg.db, ctx, rows)
+def import_progress(reg, ctx, sheet, source, today, options) -> int:
+    records, problems = rows_of.parse_rows("progress", sheet, rows_of.progress_from, source)
+    rows, found = checked(records, lambda r: uses.progress_rows(reg, ctx, [r], today)[0])
+    repeats = [] if options.allow_duplicates else repeated(
+        [(line, progress_key(row), f"{row['project_code']} on {row['date']}")
+         for line, row in rows],
+        lambda key: store.same_progress_id(reg.db, *key), "progress figure")
+    refuse(source, problems + found, repeats)
+    store.insert_progress(reg.db, ctx, [row for _, row in rows])
     return len(rows)
 
 
-def import_visits(reg, ctx, sheet, source, today, default_year) -> int:
-    records = rows_of.parse_rows("visits", sheet, rows_of.visit_from, source)
-    per_line(source, records, lambda v: uses.record_visit(reg, ctx, v, today))
+def progress_key(row: dict) -> tuple:
+    """What makes two progress reports the same report."""
+    return tuple(row[k] for k in ("project_code", "date", "pct", "done", "funds", "note"))
+
+
+def import_visits(reg, ctx, sheet, source, today, options) -> int:
+    records, problems = rows_of.parse_rows("visits", sheet, rows_of.visit_from, source)
+    # Before any row is written: a line repeating an earlier one names that line.
+    repeats = [] if options.allow_duplicates else repeated(
+        [(line, visit_key(v), f"{v.group} at {v.code} on {v.date}") for line, v in records],
+        lambda key: store.same_visit_id(reg.db, *key), "visit")
+    _, found = checked(records, lambda v: uses.record_visit(reg, ctx, v, today))
+    refuse(source, problems + found, repeats)
     return len(records)
 
 
-def import_groups(reg, ctx, sheet, source, today, default_year) -> int:
-    records = rows_of.parse_rows("groups", sheet, rows_of.group_from, source)
-    problems = rows_of.duplicates((line, g.name) for line, g in records)
-    refuse(source, problems)
-    for line, group in records:
-        if store.get_group(reg.db, group.name):
-            problems.append(f"line {line}: group {group.name!r} already exists")
+def visit_key(visit) -> tuple:
+    """What makes two visits the same visit."""
+    return (visit.code, visit.group, visit.date.isoformat(), visit.method, visit.visitors,
+            visit.finding)
+
+
+def import_groups(reg, ctx, sheet, source, today, options) -> int:
+    records, problems = rows_of.parse_rows("groups", sheet, rows_of.group_from, source)
+    problems += rows_of.duplicates((line, g.name) for line, g in records)
+    problems += [f"line {line}: group {group.name!r} already exists"
+                 for line, group in records if store.get_group(reg.db, group.name)]
     refuse(source, problems)
     for _, group in records:
         store.insert_group(reg.db, ctx, group)
     return len(records)
 
 
-def import_assignments(reg, ctx, sheet, source, today, default_year) -> int:
-    records = rows_of.parse_rows(
+def import_assignments(reg, ctx, sheet, source, today, options) -> int:
+    records, problems = rows_of.parse_rows(
         "assignments", sheet, lambda c: (c.get("group"), c.raw("code") or ""), source
     )
-    refuse(source, rows_of.duplicates((line, f"{g} {c}") for line, (g, c) in records))
-    added = 0
+    problems += rows_of.duplicates((line, f"{g} {c}") for line, (g, c) in records)
 
     def check(pair):
         group, code = uses.require_group(reg, pair[0]), uses.require_project(reg, pair[1])
         return group["id"], code["code"]
 
-    pairs = per_line(source, records, check)
-    for group_id, code in pairs:
+    pairs, found = checked(records, check)
+    refuse(source, problems + found)
+    added = 0
+    for _, (group_id, code) in pairs:
         if code not in store.assigned_codes(reg.db, group_id):
             store.insert_assignments(reg.db, ctx, group_id, [code])
             added += 1
     return added
 
 
-def import_plans(reg, ctx, sheet, source, today, default_year) -> int:
+def import_plans(reg, ctx, sheet, source, today, options) -> int:
     from minsheng_cli.domain import values
     from minsheng_cli.domain.periods import parse_date
 
-    records = rows_of.parse_rows(
+    records, problems = rows_of.parse_rows(
         "plans", sheet,
         lambda c: (c.raw("code") or "", c.get("date", parse_date), c.get("pct", values.parse_pct)),
         source,
     )
-    per_line(source, records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r))
+    _, found = checked(records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r))
+    refuse(source, problems + found)
     return len(records)
 
 
-def import_issues(reg, ctx, sheet, source, today, default_year) -> int:
-    records = rows_of.parse_rows("issues", sheet, lambda c: rows_of.issue_from(c, today), source)
-    per_line(source, records, lambda r: record_imported_issue(reg, ctx, *r, today=today))
+def import_issues(reg, ctx, sheet, source, today, options) -> int:
+    records, problems = rows_of.parse_rows(
+        "issues", sheet, lambda c: rows_of.issue_from(c, today), source
+    )
+    _, found = checked(records, lambda r: record_imported_issue(reg, ctx, *r, today=today))
+    refuse(source, problems + found)
     return len(records)
 
 
@@ -139,21 +208,6 @@ def record_imported_issue(reg, ctx, issue, visit_date, status, *, today: date) -
 
         workflow.transfer_in_tx(reg, ctx, issue_id, day=issue.found_on)
     return issue_id
-
-
-def per_line(source: str, records: list, action) -> list:
-    """Run ``action`` on each record; name every failing line; refuse if any failed."""
-    results, problems = [], []
-    for line, record in records:
-        try:
-            results.append(action(record))
-        except InvalidValue as error:
-            problems.append(f"line {line}, column {error.field}: {error.value!r} is not valid; "
-                            f"expected {error.accepted}")
-        except UserError as error:
-            problems.append(f"line {line}: {error}")
-    refuse(source, problems)
-    return results
 
 
 IMPORTERS = {
@@ -183,5 +237,6 @@ def load_sample(reg: Register, ctx: WriteContext, folder: Path, today: date, rea
             )
         for kind in SAMPLE_ORDER:
             path = folder / f"{kind}.csv"
-            counts[kind] = IMPORTERS[kind](reg, ctx, read_sheet(path), path.name, today, None)
+            counts[kind] = IMPORTERS[kind](reg, ctx, read_sheet(path), path.name, today,
+                                           ImportOptions())
     return counts

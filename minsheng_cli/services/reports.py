@@ -75,14 +75,18 @@ class OverdueReport:
         return sum(len(rows) for rows in self.sections.values())
 
 
-def overdue(reg: Register, as_of: date, rows: list[dict] | None = None) -> OverdueReport:
-    """Everything late at ``as_of``; ``rows`` are the deviation rows there, if known."""
+def overdue(reg: Register, as_of: date) -> OverdueReport:
+    """Everything late at ``as_of``."""
     p = params(reg, as_of)
-    rows = store.deviation_rows(reg.db, p) if rows is None else rows
     report = OverdueReport(as_of)
+    behind = behind_both_month_ends(reg, as_of, report)
+    rows = store.deviation_rows(reg.db, p, late_or=behind)
     report.sections["projects_overdue"] = [r for r in rows if r["status"] == "overdue"]
     report.sections["projects_red"] = [r for r in rows if r["status"] == "seriously_behind"]
-    report.sections["behind_two_months"] = behind_two_months(reg, as_of, report, rows)
+    report.sections["behind_two_months"] = [
+        {**r, "month_ends": report.month_ends} for r in rows
+        if r["code"] in behind and r["status"] != "done"
+    ]
     report.sections["no_progress"] = [
         r for r in rows if r["last_report_date"] is None and r["start"] <= p["as_of"]
     ]
@@ -93,19 +97,15 @@ def overdue(reg: Register, as_of: date, rows: list[dict] | None = None) -> Overd
     return report
 
 
-def behind_two_months(
-    reg: Register, as_of: date, report: OverdueReport, rows: list[dict]
-) -> list[dict]:
-    """Yellow or red at each of the last two month-ends (约谈 is due); shown as they stand
-    at ``as_of``."""
+def behind_both_month_ends(reg: Register, as_of: date, report: OverdueReport) -> set[str]:
+    """Codes yellow or red at each of the last two month-ends (约谈 is due)."""
     ends = periods.month_ends_before(as_of, 2)
     report.month_ends = [d.isoformat() for d in ends]
     behind: set[str] | None = None
     for end in ends:
         codes = store.behind_codes(reg.db, params(reg, end))
         behind = codes if behind is None else behind & codes
-    return [{**r, "month_ends": report.month_ends} for r in rows
-            if r["code"] in (behind or set()) and r["status"] != "done"]
+    return behind or set()
 
 
 def visits_owed(reg: Register, as_of: date, report: OverdueReport) -> tuple[list, list]:
@@ -201,14 +201,15 @@ def summary(reg: Register, period: Period, today: date) -> dict:
         raise InvalidValue("period", period.label, f"a period that has begun by {today}")
     counts = coverage.summary_counts(reg.db, period.start.isoformat(), end.isoformat())
     before = store.lights_of(reg.db, params(reg, period.start - timedelta(days=1)))
-    rows = store.deviation_rows(reg.db, params(reg, end))
+    after = store.lights_of(reg.db, params(reg, end))
     changed = [
-        {"code": r["code"], "name": r["name"], "from": before.get(r["code"]), "to": r["light"]}
-        for r in rows if before.get(r["code"]) != r["light"]
+        {"code": code, "name": name, "from": before.get(code, (None,))[0], "to": light}
+        for code, (light, name) in sorted(after.items())
+        if before.get(code, (None,))[0] != light
     ]
-    per_light = {light: sum(r["light"] == light for r in rows)
+    per_light = {light: sum(v[0] == light for v in after.values())
                  for light in ("red", "yellow", "green", "done")}
-    report = overdue(reg, end, rows)
+    report = overdue(reg, end)
     return {
         "period": {"label": period.label, "start": period.start.isoformat(),
                    "end": end.isoformat()},
@@ -223,6 +224,6 @@ def summary(reg: Register, period: Period, today: date) -> dict:
             "closed": counts["moves"].get("close", 0),
             "open_at_end": coverage.open_issue_count(reg.db, end.isoformat()),
         },
-        "projects": {"total": len(rows), "lights": per_light, "light_changes": changed},
+        "projects": {"total": len(after), "lights": per_light, "light_changes": changed},
         "overdue": {name: len(report.sections[name]) for name in SECTIONS},
     }

@@ -3,6 +3,10 @@
 A group owes one visit per assigned project per window (a month for grassroots groups, a
 quarter for municipal ones).  A project counts in a window when it runs during it (start on
 or before the window's end, due on or after its start).
+
+Issues are counted as they stood on the report's date, rebuilt from ``issue_events``: the
+``issues`` row holds only the latest status and deadline, and a report on a past date must
+not change when an issue moves later.
 """
 
 from __future__ import annotations
@@ -10,6 +14,37 @@ from __future__ import annotations
 import sqlite3
 
 from minsheng_cli.store.register import filters
+
+# Issues found by :as_of, each as it stood at the end of that day: status from its latest
+# step (by date, then id), deadline from its latest transfer or reopen, rectifying department
+# from its latest flag or transfer (a transfer records the department it went to).  The
+# (issue_id, id) index finds an issue's few events; sorting them by date costs nothing.
+ISSUES_AS_OF = """
+    issues_as_of AS MATERIALIZED (
+        SELECT i.id, i.project_code, i.category, i.severity, i.text, i.found_on,
+               COALESCE((SELECT e.to_status FROM issue_events e
+                          WHERE e.issue_id = i.id AND e.date <= :as_of
+                          ORDER BY e.date DESC, e.id DESC LIMIT 1), i.status) AS status,
+               (SELECT e.deadline FROM issue_events e
+                 WHERE e.issue_id = i.id AND e.date <= :as_of
+                   AND e.action IN ('transfer', 'reopen')
+                 ORDER BY e.date DESC, e.id DESC LIMIT 1) AS deadline,
+               (SELECT e.department FROM issue_events e
+                 WHERE e.issue_id = i.id AND e.date <= :as_of
+                   AND e.action IN ('flag', 'transfer')
+                 ORDER BY e.date DESC, e.id DESC LIMIT 1) AS department
+        FROM issues i WHERE i.found_on <= :as_of {only})"""
+
+
+def issues_as_of(only: str = "") -> str:
+    """The CTE, optionally limited (a checklist needs only its group's projects: rebuilding
+    every issue per group made the checklist groups × issues, docs/performance.md)."""
+    return ISSUES_AS_OF.format(only=only)
+
+OPEN_AT = "i.status IN ('open', 'transferred', 'responded')"
+GROUP_PROJECTS = (
+    "AND i.project_code IN (SELECT project_code FROM assignments WHERE group_id = :group_id)"
+)
 
 
 def visits_owed(
@@ -41,8 +76,10 @@ def visits_owed(
 def checklist_rows(
     db: sqlite3.Connection, group_id: int, start: str, end: str, as_of: str
 ) -> list[dict]:
-    """One row per project assigned to the group, with its visits and open issues."""
-    sql = """
+    """One row per project assigned to the group, with its visits and the issues open at
+    ``as_of``."""
+    sql = f"""
+        WITH {issues_as_of(GROUP_PROJECTS)}
         SELECT p.code, p.name, p.department, p.district, p.due,
                (SELECT max(v.date) FROM visits v WHERE v.project_code = p.code
                   AND v.date <= :as_of) AS last_visit_any,
@@ -51,17 +88,12 @@ def checklist_rows(
                (SELECT min(v.date) FROM visits v WHERE v.project_code = p.code
                   AND v.group_id = :group_id AND v.date BETWEEN :start AND min(:end, :as_of))
                   AS visited_on,
-               (SELECT group_concat(i.id, ';') FROM issues i WHERE i.project_code = p.code
-                  AND i.status IN ('open', 'transferred', 'responded')
-                  AND i.found_on <= :as_of) AS open_issue_ids,
-               (SELECT group_concat('#' || i.id || ' ' || i.text, '；') FROM issues i
-                  WHERE i.project_code = p.code
-                  AND i.status IN ('open', 'transferred', 'responded')
-                  AND i.found_on <= :as_of) AS open_issues,
-               (SELECT group_concat(DISTINCT i.category) FROM issues i
-                  WHERE i.project_code = p.code
-                  AND i.status IN ('open', 'transferred', 'responded')
-                  AND i.found_on <= :as_of) AS open_categories
+               (SELECT group_concat(i.id, ';') FROM issues_as_of i
+                  WHERE i.project_code = p.code AND {OPEN_AT}) AS open_issue_ids,
+               (SELECT group_concat('#' || i.id || ' ' || i.text, '；') FROM issues_as_of i
+                  WHERE i.project_code = p.code AND {OPEN_AT}) AS open_issues,
+               (SELECT group_concat(DISTINCT i.category) FROM issues_as_of i
+                  WHERE i.project_code = p.code AND {OPEN_AT}) AS open_categories
         FROM assignments a JOIN projects p ON p.code = a.project_code
         WHERE a.group_id = :group_id AND p.start <= :end AND p.due >= :start
         ORDER BY p.code"""
@@ -78,12 +110,14 @@ def groups_for_checklist(
 
 
 def overdue_issues(db: sqlite3.Connection, as_of: str) -> list[dict]:
-    sql = """
+    """Issues past their deadline and still open at the end of ``as_of``, as they stood then."""
+    sql = f"""
+        WITH {issues_as_of()}
         SELECT i.id, i.project_code AS code, p.name, i.category, i.severity, i.text,
                COALESCE(i.department, p.department) AS department, i.status, i.deadline,
                CAST(julianday(:as_of) - julianday(i.deadline) AS INTEGER) AS days_overdue
-        FROM issues i JOIN projects p ON p.code = i.project_code
-        WHERE i.deadline < :as_of AND i.status IN ('open', 'transferred', 'responded')
+        FROM issues_as_of i JOIN projects p ON p.code = i.project_code
+        WHERE i.deadline < :as_of AND {OPEN_AT}
         ORDER BY i.deadline, i.id"""
     return [dict(r) for r in db.execute(sql, {"as_of": as_of})]
 
@@ -112,6 +146,6 @@ def summary_counts(db: sqlite3.Connection, start: str, end: str) -> dict:
 
 
 def open_issue_count(db: sqlite3.Connection, as_of: str) -> int:
-    sql = """SELECT count(*) FROM issues WHERE found_on <= ?
-             AND status IN ('open', 'transferred', 'responded')"""
-    return db.execute(sql, [as_of]).fetchone()[0]
+    """Issues found by ``as_of`` and still open at the end of that day."""
+    sql = f"WITH {issues_as_of()} SELECT count(*) FROM issues_as_of i WHERE {OPEN_AT}"
+    return db.execute(sql, {"as_of": as_of}).fetchone()[0]

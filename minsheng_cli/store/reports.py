@@ -11,6 +11,7 @@ random projects, plans and figures, that both give the same numbers.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 # Float noise must not flip a light at exactly 10 or 30 pp: compare lags rounded to 1e-9
@@ -175,8 +176,13 @@ def deviation_rows(
     district: str | None = None,
     lights: list[str] | None = None,
     code: str | None = None,
+    late_or: set[str] | None = None,
 ) -> list[dict]:
-    """Deviation rows, worst first (status, then deviation, then code)."""
+    """Deviation rows, worst first (status, then deviation, then code).
+
+    ``late_or`` keeps only the rows an overdue report lists — overdue, seriously behind,
+    no figure yet — plus the given codes, so that 100,000 on-track rows never reach
+    Python."""
     clauses, values = [], dict(params)
     for column, value in (("item", item), ("department", department), ("district", district),
                           ("code", code)):
@@ -189,6 +195,10 @@ def deviation_rows(
         marks = ", ".join(f":light{i}" for i in range(len(lights)))
         values.update({f"light{i}": light for i, light in enumerate(lights)})
         outer = f"WHERE light IN ({marks})"
+    if late_or is not None:
+        values["late_or"] = json.dumps(sorted(late_or))
+        outer = ("WHERE status IN ('overdue', 'seriously_behind') OR last_report_date IS NULL"
+                 " OR code IN (SELECT value FROM json_each(:late_or))")
     sql = f"SELECT * FROM ({deviation_sql(where)}) {outer} ORDER BY rank, deviation_pct, code"
     return [dict(r) for r in db.execute(sql, values)]
 
@@ -213,7 +223,7 @@ def behind_codes(db: sqlite3.Connection, params: dict) -> set[str]:
     return {r[0] for r in db.execute(sql, params)}
 
 
-def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, str]:
-    """code → light at ``params['as_of']`` (for changes between two dates)."""
-    sql = f"SELECT code, light FROM ({deviation_sql()})"
-    return {r[0]: r[1] for r in db.execute(sql, params)}
+def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple[str, str]]:
+    """code → (light, name) at ``params['as_of']`` (for changes between two dates)."""
+    sql = f"SELECT code, light, name FROM ({deviation_sql()})"
+    return {r[0]: (r[1], r[2]) for r in db.execute(sql, params)}

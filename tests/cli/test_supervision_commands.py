@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from minsheng_cli.domain.errors import echo
 from tests.factories import GRASSROOTS, HOTLINE, MUNICIPAL, SCHOOL, Cli, add_groups, count
 
 # -- groups and assignments ---------------------------------------------------------------------
@@ -111,7 +112,8 @@ def test_add_visit_records_photos_as_absolute_paths(standard, tmp_path, monkeypa
 def test_add_visit_photo_must_exist(standard, tmp_path):
     missing = tmp_path / "nope.jpg"
     result = standard("add-visit", SCHOOL, "-g", GRASSROOTS, "--photo", str(missing), code=2)
-    assert result.stderr == (f"minsheng: photo: '{missing}' is not valid; "
+    # A long path is echoed by its start and its file name (domain.errors.echo).
+    assert result.stderr == (f"minsheng: photo: {echo(str(missing))} is not valid; "
                              "expected the path of an existing file\n")
     assert count(standard.db, "visits") == 1
 

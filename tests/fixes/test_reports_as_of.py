@@ -1,0 +1,51 @@
+"""Reports on a past date do not change when issues move later (every report is
+reproducible): open issues, overdue issues and the checklist's open issues are rebuilt from
+the issues' history as of the report's date."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.factories import Cli
+
+
+@pytest.fixture
+def sample(tmp_path) -> Cli:
+    run = Cli(tmp_path / "sample.db")
+    run("init", "--sample")
+    return run
+
+
+def past_reports(cli: Cli) -> dict:
+    summary = cli.json("summary", "--period", "2021-05")
+    overdue = cli.json("overdue", "--as-of", "2021-06-01")
+    checklists = cli.json("checklist", "--period", "2021-05", "--group", "西城区人大监督小组")
+    return {
+        "open_at_end": summary["issues"]["open_at_end"],
+        "overdue_issues": overdue["issues_overdue"],
+        "checklist": [(r["code"], r["open_issue_ids"], r["open_issues"], r["focus"])
+                      for r in checklists[0]["projects"]],
+    }
+
+
+def test_moves_today_leave_past_reports_alone(sample):
+    before = past_reports(sample)
+    assert before["open_at_end"] == 18
+    assert [r["id"] for r in before["overdue_issues"]] == [1, 2, 3, 4, 5, 6, 8, 7, 10, 11, 12]
+    sample("issue", "respond", "1", "--note", "已整改")
+    sample("issue", "close", "1")
+    sample("issue", "withdraw", "2", "--reason", "重复登记")
+    sample("issue", "withdraw", "9", "--reason", "误报")
+    sample("issue", "respond", "5", "--note", "已设置临时通道")
+    sample("issue", "reopen", "5", "--days", "5")
+    sample("issue", "transfer", "14", "--department", "东城区人民政府")
+    sample("issue", "respond", "12", "--note", "已增设临时摊位")
+    sample("issue", "close", "12")
+    assert past_reports(sample) == before
+
+
+def test_today_sees_the_moves(sample):
+    sample("issue", "withdraw", "2", "--reason", "重复登记")
+    ids = [r["id"] for r in sample.json("overdue", "--as-of", "2021-06-16")["issues_overdue"]]
+    assert 2 not in ids and 1 in ids
+    assert sample.json("summary", "--period", "2021-06")["issues"]["open_at_end"] == 22
