@@ -151,25 +151,27 @@ def checklist(
     """Each group's window containing the period (month or quarter), with what to look at."""
     if group is not None:
         uses.require_group(reg, group)
-    lists = []
-    # Groups share a few report dates (one per window): compute each deviation once.
-    lights_at: dict[date, dict[str, dict]] = {}
+    # Groups of one cadence share a window: one deviation pass and one query per window.
+    by_window: dict[Period, list[dict]] = {}
     for g in coverage.groups_for_checklist(reg.db, group, level):
         window = periods.window_for(g["cadence"], min(period.end, max(period.start, today)))
+        by_window.setdefault(window, []).append(g)
+    lists = []
+    for window, members in by_window.items():
         as_of = min(today, window.end)
-        if as_of not in lights_at:
-            rows = store.deviation_rows(reg.db, params(reg, as_of))
-            lights_at[as_of] = {r["code"]: r for r in rows}
-        rows = coverage.checklist_rows(reg.db, g["id"], window.start.isoformat(),
-                                       window.end.isoformat(), as_of.isoformat())
-        lists.append(GroupChecklist(g, window, as_of,
-                                    [with_focus(r, lights_at[as_of]) for r in rows]))
+        lights = store.standings(reg.db, params(reg, as_of))
+        rows_of: dict[int, list[dict]] = {g["id"]: [] for g in members}
+        for row in coverage.checklist_rows(reg.db, list(rows_of), window.start.isoformat(),
+                                           window.end.isoformat(), as_of.isoformat()):
+            rows_of[row.pop("group_id")].append(with_focus(row, lights))
+        lists += [GroupChecklist(g, window, as_of, rows_of[g["id"]]) for g in members]
     return lists
 
 
-def with_focus(row: dict, lights: dict[str, dict]) -> dict:
+def with_focus(row: dict, lights: dict) -> dict:
     """Add the light, deviation and the supervision points where the data shows a problem."""
-    dev = lights.get(row["code"], {})
+    found = lights.get(row["code"])
+    dev = dict(found) if found is not None else {}
     categories = set((row.pop("open_categories") or "").split(","))
     focus = []
     if dev.get("light") in ("red", "yellow") or dev.get("stale"):

@@ -11,6 +11,7 @@ not change when an issue moves later.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 from minsheng_cli.store.register import filters
@@ -43,7 +44,8 @@ def issues_as_of(only: str = "") -> str:
 
 OPEN_AT = "i.status IN ('open', 'transferred', 'responded')"
 GROUP_PROJECTS = (
-    "AND i.project_code IN (SELECT project_code FROM assignments WHERE group_id = :group_id)"
+    "AND i.project_code IN (SELECT project_code FROM assignments"
+    " WHERE group_id IN (SELECT group_id FROM chosen))"
 )
 
 
@@ -74,19 +76,21 @@ def visits_owed(
 
 
 def checklist_rows(
-    db: sqlite3.Connection, group_id: int, start: str, end: str, as_of: str
+    db: sqlite3.Connection, group_ids: list[int], start: str, end: str, as_of: str
 ) -> list[dict]:
-    """One row per project assigned to the group, with its visits and the issues open at
-    ``as_of``."""
+    """One row per project assigned to each of the groups (which share a window), with its
+    visits and the issues open at ``as_of``; in group, then code order.  One query for all
+    the groups: a query per group cost 2,000 queries at 100,000 projects."""
     sql = f"""
-        WITH {issues_as_of(GROUP_PROJECTS)}
-        SELECT p.code, p.name, p.department, p.district, p.due,
+        WITH chosen AS MATERIALIZED (SELECT value AS group_id FROM json_each(:group_ids)),
+        {issues_as_of(GROUP_PROJECTS)}
+        SELECT a.group_id, p.code, p.name, p.department, p.district, p.due,
                (SELECT max(v.date) FROM visits v WHERE v.project_code = p.code
                   AND v.date <= :as_of) AS last_visit_any,
                (SELECT max(v.date) FROM visits v WHERE v.project_code = p.code
-                  AND v.group_id = :group_id AND v.date <= :as_of) AS last_visit_group,
+                  AND v.group_id = a.group_id AND v.date <= :as_of) AS last_visit_group,
                (SELECT min(v.date) FROM visits v WHERE v.project_code = p.code
-                  AND v.group_id = :group_id AND v.date BETWEEN :start AND min(:end, :as_of))
+                  AND v.group_id = a.group_id AND v.date BETWEEN :start AND min(:end, :as_of))
                   AS visited_on,
                (SELECT group_concat(i.id, ';') FROM issues_as_of i
                   WHERE i.project_code = p.code AND {OPEN_AT}) AS open_issue_ids,
@@ -94,10 +98,11 @@ def checklist_rows(
                   WHERE i.project_code = p.code AND {OPEN_AT}) AS open_issues,
                (SELECT group_concat(DISTINCT i.category) FROM issues_as_of i
                   WHERE i.project_code = p.code AND {OPEN_AT}) AS open_categories
-        FROM assignments a JOIN projects p ON p.code = a.project_code
-        WHERE a.group_id = :group_id AND p.start <= :end AND p.due >= :start
-        ORDER BY p.code"""
-    params = {"group_id": group_id, "start": start, "end": end, "as_of": as_of}
+        FROM chosen JOIN assignments a ON a.group_id = chosen.group_id
+        JOIN projects p ON p.code = a.project_code
+        WHERE p.start <= :end AND p.due >= :start
+        ORDER BY a.group_id, p.code"""
+    params = {"group_ids": json.dumps(group_ids), "start": start, "end": end, "as_of": as_of}
     return [dict(r) for r in db.execute(sql, params)]
 
 

@@ -217,6 +217,13 @@ def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
     return [dict(r) for r in db.execute(sql, params)]
 
 
+def standings(db: sqlite3.Connection, params: dict) -> dict[str, sqlite3.Row]:
+    """code → the few columns a checklist shows (rows, not dicts: 100,000 of them)."""
+    sql = f"""SELECT code, light, status, expected_pct, actual_pct, deviation_pct, funds_pct,
+                     stale FROM ({deviation_sql()})"""
+    return {r[0]: r for r in db.execute(sql, params)}
+
+
 def behind_codes(db: sqlite3.Connection, params: dict) -> set[str]:
     """Codes of the projects yellow or red at ``params['as_of']``."""
     sql = f"SELECT code FROM ({deviation_sql()}) WHERE light IN ('yellow', 'red')"
