@@ -206,12 +206,11 @@ def summary(reg: Register, period: Period, today: date) -> dict:
     after = store.lights_of(reg.db, params(reg, end))
     changed = [
         {"code": code, "name": name, "from": before.get(code, (None,))[0], "to": light}
-        for code, (light, name) in sorted(after.items())
+        for code, (light, name, *_) in sorted(after.items())
         if before.get(code, (None,))[0] != light
     ]
     per_light = {light: sum(v[0] == light for v in after.values())
                  for light in ("red", "yellow", "green", "done")}
-    report = overdue(reg, end)
     return {
         "period": {"label": period.label, "start": period.start.isoformat(),
                    "end": end.isoformat()},
@@ -227,5 +226,25 @@ def summary(reg: Register, period: Period, today: date) -> dict:
             "open_at_end": coverage.open_issue_count(reg.db, end.isoformat()),
         },
         "projects": {"total": len(after), "lights": per_light, "light_changes": changed},
-        "overdue": {name: len(report.sections[name]) for name in SECTIONS},
+        "overdue": overdue_counts(reg, end, after),
     }
+
+
+def overdue_counts(reg: Register, end: date, standing: dict[str, tuple]) -> dict[str, int]:
+    """The sizes of overdue's sections, from a pass already made at ``end`` (the summary's
+    light pass) rather than a second one."""
+    report = OverdueReport(end)
+    behind = behind_both_month_ends(reg, end, report)
+    statuses = [v[2] for v in standing.values()]
+    missed, due = visits_owed(reg, end, report)
+    counts = {
+        "projects_overdue": statuses.count("overdue"),
+        "projects_red": statuses.count("seriously_behind"),
+        "behind_two_months": sum(standing[c][2] != "done" for c in behind if c in standing),
+        "no_progress": sum(v[3] is None and v[4] <= end.isoformat()
+                           for v in standing.values()),
+        "issues_overdue": len(coverage.overdue_issues(reg.db, end.isoformat())),
+        "visits_missed": len(missed),
+        "visits_due": len(due),
+    }
+    return {name: counts[name] for name in SECTIONS}

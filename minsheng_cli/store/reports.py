@@ -230,7 +230,8 @@ def behind_codes(db: sqlite3.Connection, params: dict) -> set[str]:
     return {r[0] for r in db.execute(sql, params)}
 
 
-def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple[str, str]]:
-    """code → (light, name) at ``params['as_of']`` (for changes between two dates)."""
-    sql = f"SELECT code, light, name FROM ({deviation_sql()})"
-    return {r[0]: (r[1], r[2]) for r in db.execute(sql, params)}
+def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
+    """code → (light, name, status, last_report_date, start) at ``params['as_of']``: enough
+    for light changes and the counts of a summary, in one pass."""
+    sql = f"SELECT code, light, name, status, last_report_date, start FROM ({deviation_sql()})"
+    return {r[0]: tuple(r)[1:] for r in db.execute(sql, params)}

@@ -152,3 +152,10 @@ def test_checklist_printable_sheets(cli, tmp_path):
     cli("checklist", "--period", "2021-06", "-o", str(html), env={"MINSHENG_LANG": "zh"})
     text = html.read_text(encoding="utf-8")
     assert text.count("走访清单") >= 2 and "签名" in text
+
+
+def test_summary_overdue_counts_equal_the_overdue_report(sample):
+    counts = sample.json("summary", "--period", "2021-W24")["overdue"]
+    report = sample.json("overdue", "--as-of", "2021-06-16")
+    assert counts == {name: len(report[name]) for name in counts}
+    assert counts["projects_overdue"] == 1 and counts["behind_two_months"] > 0
