@@ -66,7 +66,7 @@ class MinshengGroup(TyperGroup):
                 state.register.close()
             fail(str(error), error.exit_code)
         except sqlite3.Error as error:
-            from minsheng_cli.store.db import register_error
+            from minsheng_cli.services import register_error
 
             path = ctx.obj.db_path if isinstance(ctx.obj, State) else ""
             fail(str(register_error(error, path)), RegisterError.exit_code)
@@ -136,6 +136,13 @@ def app_dir_db_path() -> Path:
     return Path(typer.get_app_dir("minsheng")) / "register.db"
 
 
+def optional_text(value: str | None, field: str) -> str | None:
+    """A text option that may be left out; when given it must be valid text."""
+    from minsheng_cli.domain import values
+
+    return values.parse_text(value, field) if value is not None else None
+
+
 def whole_number(text: str | None, field: str, low: int, high: int, accepted: str) -> int | None:
     """An integer option (a year, an id), parsed here so that a bad one names its value."""
     if text is None:
@@ -187,7 +194,7 @@ def now_stamp() -> str:
 
 def write_context(ctx: typer.Context):
     """Who writes (--by / MINSHENG_USER / login), with which command, now."""
-    from minsheng_cli.store.audit import WriteContext
+    from minsheng_cli.services import WriteContext
 
     command = ctx.command_path.replace("minsheng ", "", 1) if ctx.command_path else "?"
     return WriteContext(actor=state(ctx).actor, command=command, at=now_stamp())

@@ -20,12 +20,14 @@ from minsheng_cli.cli.common import (
     app_dir_db_path,
     as_of_or_today,
     emit,
+    optional_text,
     output_format,
     parse_year,
     register,
     say,
     state,
     today,
+    whole_number,
     write_context,
 )
 from minsheng_cli.domain import values
@@ -115,14 +117,14 @@ def add_project(
     start_d = parse_date(start, "start") if start else None
     due_d = parse_date(due, "due") if due else None
     year_n = parse_year(year) or (start_d or due_d or today()).year
-    text = lambda v, f: values.parse_text(v, f) if v is not None else None  # noqa: E731
     project = NewProject(
         code=parse_code(code), name=values.parse_text(name, "name"), year=year_n,
         start=start_d or date(year_n, 1, 1), due=due_d or date(year_n, 12, 31),
-        item=text(item, "item"), content=text(content, "content"),
-        department=text(department, "department"), partners=text(partners, "partners"),
-        district=text(district, "district"), leader=text(leader, "leader"),
-        target=positive(target, "target"), unit=text(unit, "unit"),
+        item=optional_text(item, "item"), content=optional_text(content, "content"),
+        department=optional_text(department, "department"),
+        partners=optional_text(partners, "partners"),
+        district=optional_text(district, "district"), leader=optional_text(leader, "leader"),
+        target=positive(target, "target"), unit=optional_text(unit, "unit"),
         budget=values.parse_money(budget, "budget") if budget is not None else None,
     )
     uses.add_project(register(ctx), write_context(ctx), project)
@@ -211,7 +213,7 @@ def progress(
     from minsheng_cli.services import register as uses
 
     figure = figure_of(pct, done, funds)
-    corrected = whole_number(corrects, "corrects") if corrects is not None else None
+    corrected = whole_number(corrects, "corrects", 1, 2**62, "an id, a whole number ≥ 1")
     if void and (corrected is None or not figure.empty or note is None):
         raise values.InvalidValue("void", "--void", "--corrects ID --void --note REASON, "
                                   "without --pct/--done/--funds")
@@ -226,11 +228,6 @@ def progress(
     progress_id = uses.add_progress(register(ctx), write_context(ctx), report, today())
     typer.echo(progress_id)
 
-
-def whole_number(text: str, field: str) -> int:
-    if not text.strip().isdigit() or not 0 < int(text) < 2**62:
-        raise values.InvalidValue(field, text, "an id, a whole number ≥ 1")
-    return int(text)
 
 
 def install(app: typer.Typer) -> None:

@@ -17,6 +17,7 @@ from minsheng_cli.cli.common import (
     PctOpt,
     PeriodOpt,
     emit,
+    optional_text,
     register,
     say,
     today,
@@ -30,10 +31,6 @@ from minsheng_cli.domain.model import NewGroup, NewIssue, NewVisit
 from minsheng_cli.domain.periods import parse_date
 
 GroupOpt = Annotated[str, typer.Option("--group", "-g", help="Supervision group (监督小组) name")]
-
-
-def optional_text(value: str | None, field: str) -> str | None:
-    return values.parse_text(value, field) if value is not None else None
 
 
 def add_group(

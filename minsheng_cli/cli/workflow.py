@@ -19,6 +19,7 @@ from minsheng_cli.cli.common import (
     DateOpt,
     FormatOpt,
     as_of_or_today,
+    optional_text,
     output_format,
     register,
     say,
@@ -63,10 +64,6 @@ DaysOpt = Annotated[
 ]
 
 
-def text_or_none(value: str | None, field: str) -> str | None:
-    return values.parse_text(value, field) if value is not None else None
-
-
 def issue_number(text: str) -> int:
     return whole_number(text, "id", 1, 2**62, "an issue id, see `minsheng issues`")
 
@@ -103,8 +100,8 @@ def transfer(
     note: NoteOpt = None,
 ) -> None:
     """Transfer (转办) an open issue to a department with a deadline."""
-    run_move(ctx, issue_id, "transfer", day, department=text_or_none(department, "department"),
-             deadline=deadline, days=days, note=text_or_none(note, "note"))
+    run_move(ctx, issue_id, "transfer", day, department=optional_text(department, "department"),
+             deadline=deadline, days=days, note=optional_text(note, "note"))
 
 
 @app.command()
@@ -131,7 +128,7 @@ def close(
     """Strike off (销号) a responded issue after re-checking it on site."""
     run_move(ctx, issue_id, "close", day, verdict=values.parse_enum(verdict, "verdict",
                                                                     values.VERDICT),
-             note=text_or_none(note, "note"))
+             note=optional_text(note, "note"))
 
 
 @app.command()
@@ -145,7 +142,7 @@ def reopen(
 ) -> None:
     """Send a responded issue back (退回重办) to the department with a new deadline."""
     run_move(ctx, issue_id, "reopen", day, deadline=deadline, days=days,
-             note=text_or_none(note, "note"))
+             note=optional_text(note, "note"))
 
 
 @app.command()

@@ -14,6 +14,11 @@ from pathlib import Path
 from minsheng_cli.domain.errors import RegisterError
 from minsheng_cli.store import db as store_db
 from minsheng_cli.store import migrations
+from minsheng_cli.store.audit import WriteContext
+from minsheng_cli.store.db import register_error
+
+# What the CLI needs from below, named here so that it never imports store/ itself.
+__all__ = ["Register", "WriteContext", "create_register", "open_register", "register_error"]
 
 
 @dataclass
