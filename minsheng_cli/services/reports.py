@@ -81,20 +81,38 @@ def overdue(reg: Register, as_of: date) -> OverdueReport:
     report = OverdueReport(as_of)
     behind = behind_both_month_ends(reg, as_of, report)
     rows = store.deviation_rows(reg.db, p, late_or=behind)
-    report.sections["projects_overdue"] = [r for r in rows if r["status"] == "overdue"]
-    report.sections["projects_red"] = [r for r in rows if r["status"] == "seriously_behind"]
-    report.sections["behind_two_months"] = [
-        {**r, "month_ends": report.month_ends} for r in rows
-        if r["code"] in behind and r["status"] != "done"
-    ]
-    report.sections["no_progress"] = [
-        r for r in rows if r["last_report_date"] is None and r["start"] <= p["as_of"]
-    ]
+    for name in PROJECT_SECTIONS:
+        report.sections[name] = []
+    for r in rows:
+        for name in project_sections(r["code"], r["status"], r["last_report_date"],
+                                     r["start"], p["as_of"], behind):
+            extra = {"month_ends": report.month_ends} if name == "behind_two_months" else {}
+            report.sections[name].append({**r, **extra})
     report.sections["issues_overdue"] = coverage.overdue_issues(reg.db, p["as_of"])
     missed, due = visits_owed(reg, as_of, report)
     report.sections["visits_missed"] = missed
     report.sections["visits_due"] = due
     return report
+
+
+PROJECT_SECTIONS = ("projects_overdue", "projects_red", "behind_two_months", "no_progress")
+
+
+def project_sections(
+    code: str, status: str, last_report: str | None, start: str, as_of: str, behind: set[str]
+) -> list[str]:
+    """The overdue sections a project belongs in (the one rule for `overdue` and the
+    summary's counts)."""
+    names = []
+    if status == "overdue":
+        names.append("projects_overdue")
+    if status == "seriously_behind":
+        names.append("projects_red")
+    if code in behind and status != "done":
+        names.append("behind_two_months")
+    if last_report is None and start <= as_of:
+        names.append("no_progress")
+    return names
 
 
 def behind_both_month_ends(reg: Register, as_of: date, report: OverdueReport) -> set[str]:
@@ -235,16 +253,11 @@ def overdue_counts(reg: Register, end: date, standing: dict[str, tuple]) -> dict
     light pass) rather than a second one."""
     report = OverdueReport(end)
     behind = behind_both_month_ends(reg, end, report)
-    statuses = [v[2] for v in standing.values()]
     missed, due = visits_owed(reg, end, report)
-    counts = {
-        "projects_overdue": statuses.count("overdue"),
-        "projects_red": statuses.count("seriously_behind"),
-        "behind_two_months": sum(standing[c][2] != "done" for c in behind if c in standing),
-        "no_progress": sum(v[3] is None and v[4] <= end.isoformat()
-                           for v in standing.values()),
-        "issues_overdue": len(coverage.overdue_issues(reg.db, end.isoformat())),
-        "visits_missed": len(missed),
-        "visits_due": len(due),
-    }
-    return {name: counts[name] for name in SECTIONS}
+    counts = dict.fromkeys(SECTIONS, 0)
+    for code, (_, _, status, last_report, start) in standing.items():
+        for name in project_sections(code, status, last_report, start, end.isoformat(), behind):
+            counts[name] += 1
+    counts["issues_overdue"] = len(coverage.overdue_issues(reg.db, end.isoformat()))
+    counts["visits_missed"], counts["visits_due"] = len(missed), len(due)
+    return counts
