@@ -1,8 +1,5 @@
-"""Small helpers for the workflow tests: a runner with a fixed day and user, and a register
-built through the CLI the way a clerk would type it.
-
-Kept here (not in tests/conftest.py) so that these tests stand on their own.
-"""
+"""Small helpers for the workflow tests: the shared runner with a day and a user per call,
+and a register built through the CLI the way a clerk would type it."""
 
 from __future__ import annotations
 
@@ -10,48 +7,22 @@ import csv
 import io
 import json
 import sqlite3
-from pathlib import Path
 
-from typer.testing import CliRunner
-
-from minsheng_cli.cli import app
-
-TODAY = "2021-06-16"
-ENV = {
-    "MINSHENG_TODAY": TODAY,
-    "MINSHENG_USER": "tester",
-    "COLUMNS": "120",
-    "NO_COLOR": "1",
-    "MINSHENG_LANG": "en",
-    "MINSHENG_BUSY_TIMEOUT": None,
-    "LC_ALL": None,
-    "LC_MESSAGES": None,
-    "LANG": None,
-}
+from tests.factories import Cli
 
 
-class Run:
-    """``run("issues", "-f", "json", today="2021-10-12")`` runs one command, checks its exit."""
+class Run(Cli):
+    """``run("issues", "-f", "json", today="2021-10-12")`` runs one command, checks its exit;
+    the shared test runner with a day and a user per call."""
 
-    def __init__(self, db: Path, lang: str = "en"):
-        self.db = Path(db)
-        self.env = {**ENV, "MINSHENG_DB": str(self.db), "MINSHENG_LANG": lang}
-        self.runner = CliRunner()
-
-    def __call__(
-        self, *args: str, code: int = 0, today: str | None = None, user: str | None = None
-    ):
-        env = dict(self.env)
+    def __call__(self, *args: str, code: int = 0, today: str | None = None,
+                 user: str | None = None, env: dict | None = None):
+        extra = dict(env or {})
         if today:
-            env["MINSHENG_TODAY"] = today
+            extra["MINSHENG_TODAY"] = today
         if user:
-            env["MINSHENG_USER"] = user
-        result = self.runner.invoke(app, list(args), env=env, catch_exceptions=False)
-        assert result.exit_code == code, (
-            f"{args}: exit {result.exit_code}, expected {code}\n"
-            f"stdout: {result.stdout}\nstderr: {result.stderr}"
-        )
-        return result
+            extra["MINSHENG_USER"] = user
+        return super().__call__(*args, code=code, env=extra)
 
     def json(self, *args: str, **kw):
         return json.loads(self(*args, "-f", "json", **kw).stdout)
