@@ -214,17 +214,11 @@ def progress(
 
     figure = figure_of(pct, done, funds)
     corrected = whole_number(corrects, "corrects", 1, 2**62, "an id, a whole number ≥ 1")
-    if void and (corrected is None or not figure.empty or note is None):
-        raise values.InvalidValue("void", "--void", "--corrects ID --void --note REASON, "
-                                  "without --pct/--done/--funds")
-    if corrected is not None and figure.empty and not void:
-        raise values.InvalidValue("corrects", corrects, "a new figure (--pct/--done/--funds)"
-                                  " or --void")
     report = NewProgress(
         code=code, date=parse_date(day, "date") if day else (None if corrected else today()),
-        figure=figure, note=values.parse_text(note, "note") if note is not None else None,
-        corrects=corrected,
+        figure=figure, note=optional_text(note, "note"), corrects=corrected,
     )
+    report.check_correction(void)
     progress_id = uses.add_progress(register(ctx), write_context(ctx), report, today())
     typer.echo(progress_id)
 

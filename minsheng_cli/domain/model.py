@@ -91,9 +91,15 @@ class NewProgress:
     note: str | None = None
     corrects: int | None = None  # the id of the figure this one corrects (or voids)
 
-    @property
-    def voids(self) -> bool:
-        return self.corrects is not None and self.figure.empty
+    def check_correction(self, void: bool) -> None:
+        """A void names the figure and says why, and carries no figure; a correction
+        without a figure must say it voids."""
+        if void and (self.corrects is None or not self.figure.empty or self.note is None):
+            raise InvalidValue("void", "--void", "--corrects ID --void --note REASON, "
+                               "without --pct/--done/--funds")
+        if self.corrects is not None and self.figure.empty and not void:
+            raise InvalidValue("corrects", self.corrects, "a new figure (--pct/--done/--funds)"
+                               " or --void")
 
 
 @dataclass(frozen=True)
