@@ -100,9 +100,10 @@ def write_sheet(sheet, section: PrintSection, lang: str) -> None:
     header_row = row
     titles = [c.title(lang) for c in section.columns] + list(section.blank_columns)
     xlsx.put_header(sheet, header_row, titles, border)
+    styles: dict = {}
     for record in section.rows:
         row += 1
-        xlsx.put_row(sheet, row, section.columns, record, lang, border)
+        xlsx.put_row(sheet, row, section.columns, record, lang, border, styles)
         for number in range(len(section.columns) + 1, span + 1):
             sheet.cell(row, number).border = border
         if section.blank_columns:

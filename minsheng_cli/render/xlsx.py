@@ -123,19 +123,29 @@ def put_header(sheet, row: int, titles: Sequence[str], border=None) -> None:
 
 
 def put_row(sheet, row: int, columns: Sequence[Column], record: dict, lang: str,
-            border=None) -> None:
-    """One record's cells, typed, wrapped and aligned to the top (a long text wraps)."""
+            border=None, styles: dict | None = None) -> None:
+    """One record's cells, typed, wrapped and aligned to the top (a long text wraps).
+
+    ``styles`` keeps each column's finished style to copy onto the next rows: setting
+    alignment, border and number format cell by cell costs more than writing the file."""
+    from copy import copy
+
     from openpyxl.styles import Alignment
 
-    wrap = Alignment(wrap_text=True, vertical="top")
+    styles = {} if styles is None else styles
     for number, column in enumerate(columns, start=1):
         cell = put(sheet, row, number, cell_value(column, record.get(column.key), lang))
-        cell.alignment = wrap
+        shown = number_format(column, cell.value)
+        style = styles.get((number, shown))
+        if style is not None:
+            cell._style = copy(style)  # openpyxl's way to copy a style (its docs)
+            continue
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
         if border is not None:
             cell.border = border
-        shown = number_format(column, cell.value)
         if shown:
             cell.number_format = shown
+        styles[(number, shown)] = copy(cell._style)
 
 
 def set_up(sheet, header_row: int, widths: Sequence[float], last_row: int) -> None:
@@ -200,7 +210,8 @@ def write_tables(path: Path | str, tables: Sequence[Table], lang: str) -> None:
     book = new_book([t.name for t in tables])
     for sheet, table in zip(book.worksheets, tables, strict=True):
         put_header(sheet, 1, [c.title(lang) for c in table.columns])
+        styles: dict = {}
         for number, record in enumerate(table.rows, start=2):
-            put_row(sheet, number, table.columns, record, lang)
+            put_row(sheet, number, table.columns, record, lang, styles=styles)
         set_up(sheet, 1, fitted_widths(table.columns, table.rows, lang), len(table.rows) + 1)
     save(book, path)
