@@ -272,7 +272,7 @@ def parse_year(text: str | None) -> int | None:
 FormatOpt = Annotated[
     str | None,
     typer.Option("--format", "-f", metavar="FORMAT",
-                 help="table | tsv | csv | json | jsonl | markdown, xlsx with -o "
+                 help="table | tsv | csv | json | jsonl | markdown "
                  "(default: table on a terminal, tsv when piped; with -o, the file's ending)"),
 ]
 OutputOpt = Annotated[
