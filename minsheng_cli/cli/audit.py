@@ -13,6 +13,7 @@ import typer
 
 from minsheng_cli.cli.common import (
     FormatOpt,
+    OutputOpt,
     PeriodOpt,
     emit,
     fail,
@@ -30,7 +31,8 @@ from minsheng_cli.domain.periods import parse_date
 # -- common issues and overlaps ------------------------------------------------------------------
 
 
-def common_issues(ctx: typer.Context, min_projects: int, fmt: str | None) -> None:
+def common_issues(ctx: typer.Context, min_projects: int, fmt: str | None,
+                  out: Path | None = None) -> None:
     """``issues --common``: categories (and category × department) across N projects."""
     from minsheng_cli.render.printable import labelled
     from minsheng_cli.services import audit as uses
@@ -47,15 +49,17 @@ def common_issues(ctx: typer.Context, min_projects: int, fmt: str | None) -> Non
     ]
     zh = state(ctx).lang == "zh"
     for row in rows:
-        if output_format(fmt) in ("table", "markdown"):
+        if output_format(fmt, out) in ("table", "markdown"):
             by_category = row["scope"] == "category"
             row["scope"] = ("类别" if by_category else "类别×单位") if zh else (
                 "category" if by_category else "category × department")
-    emit(ctx, rows, columns, fmt, empty=f"no common issues: no category's open issues span "
-         f"{min_projects} or more projects", title="共性问题" if zh else "Common issues")
+    emit(ctx, rows, columns, fmt, out=out, title="共性问题" if zh else "Common issues",
+         empty=f"no common issues: no category's open issues span {min_projects} or more "
+         "projects")
 
 
-def overlaps(ctx: typer.Context, period: PeriodOpt = None, fmt: FormatOpt = None) -> None:
+def overlaps(ctx: typer.Context, period: PeriodOpt = None, out: OutputOpt = None,
+             fmt: FormatOpt = None) -> None:
     """Visits by two groups to one project within overlap_days (重复监督)."""
     from minsheng_cli.cli.supervision import resolve_period
     from minsheng_cli.render.printable import labelled
@@ -75,7 +79,7 @@ def overlaps(ctx: typer.Context, period: PeriodOpt = None, fmt: FormatOpt = None
         labelled("second_visit", "走访", "visit", "int"),
         labelled("days_apart", "相隔天数", "days apart", "int"),
     ]
-    emit(ctx, found.pairs, columns, fmt,
+    emit(ctx, found.pairs, columns, fmt, out=out,
          empty=f"no two groups visited a project within {found.within_days} days")
 
 
@@ -92,6 +96,7 @@ def log(
                                               "after this day (by the clock of the write), "
                                               "YYYY-MM-DD")] = None,
     table: Annotated[str | None, typer.Option("--table", help="Only rows of this table")] = None,
+    out: OutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """The audit history: every write, who made it, with which command, and the row."""
@@ -100,7 +105,7 @@ def log(
 
     rows = uses.log(register(ctx), code=project, issue_id=issue,
                     since=parse_date(since, "since") if since else None, table=table)
-    chosen = output_format(fmt)
+    chosen = output_format(fmt, out)
     if chosen in ("json", "jsonl"):
         import json
 
@@ -114,7 +119,7 @@ def log(
     ]
     if chosen not in ("table", "markdown"):
         columns.append(labelled("hash", "哈希", "hash"))
-    emit(ctx, rows, columns, chosen, empty="no events found")
+    emit(ctx, rows, columns, chosen, out=out, empty="no events found")
 
 
 def verify(ctx: typer.Context, fmt: FormatOpt = None) -> None:
@@ -187,6 +192,7 @@ def config(
     ctx: typer.Context,
     key: Annotated[str | None, typer.Argument(help="Setting to show or set")] = None,
     value: Annotated[str | None, typer.Argument(help="New value")] = None,
+    out: OutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Show the settings (value, default, description), or set one: config KEY VALUE."""
@@ -207,7 +213,7 @@ def config(
         labelled("default", "默认值", "default"), labelled("description", "说明", "description"),
         labelled("updated_at", "修改时间", "set at"), labelled("updated_by", "修改人", "set by"),
     ]
-    emit(ctx, rows, columns, fmt, empty="")
+    emit(ctx, rows, columns, fmt, out=out, empty="")
 
 
 def install(app: typer.Typer) -> None:

@@ -213,26 +213,49 @@ def register(ctx: typer.Context):
     return st.register
 
 
-def output_format(fmt: str | None) -> str:
-    if fmt is None:
-        return "table" if sys.stdout.isatty() else "tsv"
-    fmt = fmt.strip().lower()
-    if fmt not in FORMATS:
-        raise InvalidValue("format", fmt, " | ".join(FORMATS))
-    return fmt
+def output_format(fmt: str | None, out: Path | None = None, *, printable: bool = False) -> str:
+    """The format asked for: --format, or the ending of -o FILE (the two must agree),
+    else table on a terminal and tsv when piped.  ``printable``: the command also writes
+    html (a printed page), besides xlsx.  Checked before anything is written."""
+    from minsheng_cli.render.files import FILE_ONLY, file_format, suffixes_for
+
+    known = (*FORMATS, "xlsx", *(("html",) if printable else ()))
+    if fmt is not None:
+        fmt = fmt.strip().lower()
+        if fmt not in known:
+            raise InvalidValue("format", fmt, " | ".join(known))
+    if out is None:
+        if fmt in FILE_ONLY:
+            raise InvalidValue("format", fmt, f"{fmt} together with -o FILE")
+        return fmt or ("table" if sys.stdout.isatty() else "tsv")
+    named = file_format(out)
+    if named not in known:
+        raise InvalidValue("output", str(out),
+                           "a file ending in " + ", ".join(suffixes_for(known)))
+    if fmt is not None and fmt != named:
+        raise InvalidValue("format", fmt, f"{named}, as the ending of {out.name!r} says "
+                           "(or leave out --format)")
+    if out.is_dir() or not out.parent.is_dir():
+        raise InvalidValue("output", str(out), "a file name in an existing folder")
+    return named
 
 
-def emit(ctx: typer.Context, rows, columns, fmt: str | None, *, empty: str, title=None) -> None:
-    """Rows to stdout in the chosen format; 'nothing found' to stderr (exit 0)."""
+def emit(ctx: typer.Context, rows, columns, fmt: str | None, *, out: Path | None = None,
+         empty: str, title=None) -> None:
+    """Rows to stdout, or to the file ``out`` (-o), in the chosen format; 'nothing found'
+    to stderr (exit 0)."""
+    from minsheng_cli.render.files import save_rows
     from minsheng_cli.render.output import write_rows
 
-    fmt = output_format(fmt)
+    fmt = output_format(fmt, out)
     lang = state(ctx).lang
-    if not rows:
+    if not rows and empty:
         typer.echo(f"minsheng: {empty}", err=True)
-        if fmt == "table":
-            return
-    write_rows(rows, columns, fmt, lang, title=title)
+    if out is not None:
+        save_rows(out, rows, columns, fmt, lang, title=title, sheet=title or ctx.info_name)
+        say(f"wrote {out} ({len(rows)} row(s))")
+    elif rows or fmt != "table":
+        write_rows(rows, columns, fmt, lang, title=title)
 
 
 def say(message: str) -> None:
@@ -250,7 +273,20 @@ FormatOpt = Annotated[
     str | None,
     typer.Option("--format", "-f", metavar="FORMAT",
                  help="table | tsv | csv | json | jsonl | markdown "
-                 "(default: table on a terminal, tsv when piped)"),
+                 "(default: table on a terminal, tsv when piped; with -o, the file's ending)"),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE",
+                 help="Write to FILE, in the format its ending names: .csv (with a BOM, for "
+                 "Excel and WPS) .xlsx .tsv .txt .json .jsonl .md"),
+]
+PrintableOutputOpt = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE",
+                 help="Write to FILE, in the format its ending names: .xlsx and .html (a "
+                 "printable sheet / page per section), .csv (with a BOM, for Excel and WPS) "
+                 ".tsv .txt .json .jsonl .md"),
 ]
 AsOfOpt = Annotated[
     str | None,

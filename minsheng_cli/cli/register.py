@@ -16,6 +16,7 @@ from minsheng_cli.cli.common import (
     DoneOpt,
     FormatOpt,
     FundsOpt,
+    OutputOpt,
     PctOpt,
     app_dir_db_path,
     as_of_or_today,
@@ -141,6 +142,7 @@ def projects(
     department: Annotated[str | None, typer.Option(help="Only this lead department")] = None,
     district: Annotated[str | None, typer.Option(help="Only this district")] = None,
     year: Annotated[str | None, typer.Option(help="Only this year")] = None,
+    out: OutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List the projects on the list."""
@@ -149,7 +151,7 @@ def projects(
 
     rows = uses.projects(register(ctx), item=item, department=department, district=district,
                          year=parse_year(year))
-    emit(ctx, rows, cols(*PROJECT_COLUMNS), fmt, empty="no projects found")
+    emit(ctx, rows, cols(*PROJECT_COLUMNS), fmt, out=out, empty="no projects found")
 
 
 def show(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -11,7 +10,9 @@ from minsheng_cli import i18n
 from minsheng_cli.cli.common import (
     AsOfOpt,
     FormatOpt,
+    OutputOpt,
     PeriodOpt,
+    PrintableOutputOpt,
     as_of_or_today,
     emit,
     output_format,
@@ -54,6 +55,7 @@ def deviation(
     light: Annotated[str | None, typer.Option(help="Only these lights, e.g. red,yellow "
                                               "(红,黄)")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Roll up: item")] = None,
+    out: OutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Schedule deviation (序时进度): expected vs actual progress, light, forecast."""
@@ -66,13 +68,14 @@ def deviation(
         if by.strip().lower() not in ("item", "事项"):
             raise values.InvalidValue("by", by, "item")
         rows = reports.deviation_by_item(register(ctx), day)
-        emit(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, empty="no projects in the register")
+        emit(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, out=out,
+             empty="no projects in the register")
         return
+    columns = DEVIATION_COLUMNS if output_format(fmt, out) != "table" else DEVIATION_TABLE
     rows = reports.deviation(register(ctx), day, item=item, department=department,
                              district=district, lights=lights)
     say(f"as of {day}")
-    columns = DEVIATION_COLUMNS if output_format(fmt) != "table" else DEVIATION_TABLE
-    emit(ctx, rows, cols(*columns), fmt, empty="no projects found")
+    emit(ctx, rows, cols(*columns), fmt, out=out, empty="no projects found")
 
 
 def overdue(
@@ -80,6 +83,7 @@ def overdue(
     as_of: AsOfOpt = None,
     exit_code: Annotated[bool, typer.Option("--exit-code", help="Exit 1 when anything is "
                                             "late (for scripts)")] = False,
+    out: OutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Everything late: projects, issues past deadline, visits owed."""
@@ -87,10 +91,14 @@ def overdue(
     from minsheng_cli.services import reports
 
     day = as_of_or_today(as_of)
+    fmt, lang = output_format(fmt, out), state(ctx).lang
     report = reports.overdue(register(ctx), day)
     say(f"as of {day}: {report.count} finding(s)")
-    fmt, lang = output_format(fmt), state(ctx).lang
-    render.write_overdue(report, fmt, lang)
+    if out is not None:
+        render.save_overdue(report, out, fmt, lang)
+        say(f"wrote {out}")
+    else:
+        render.write_overdue(report, fmt, lang)
     if not report.count and fmt in ("table", "markdown"):
         say(i18n.message("nothing_late", lang))  # a message, not data: stderr
     if exit_code and report.count:
@@ -102,8 +110,7 @@ def checklist(
     period: PeriodOpt = None,
     group: Annotated[str | None, typer.Option("--group", "-g", help="Only this group")] = None,
     level: Annotated[str | None, typer.Option(help="grassroots (基层) | municipal (市级)")] = None,
-    output: Annotated[Path | None, typer.Option("--output", "-o", help="Write to a file: "
-                                                ".xlsx, .html, .md, .csv, .json")] = None,
+    out: PrintableOutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """Visit checklists (走访清单) for the month (grassroots) or quarter (municipal)."""
@@ -114,17 +121,18 @@ def checklist(
 
     window = resolve_period(period) if period else parse_period("this-month", today())
     lvl = values.parse_enum(level, "level", values.LEVEL) if level else None
+    fmt = output_format(fmt, out, printable=True)
     lists = reports.checklist(register(ctx), window, today(), group=group, level=lvl)
     if not lists:
         say("minsheng: no groups found")
     for checklist_ in lists:
         say(f"{checklist_.group['name']}: {checklist_.window.label} "
             f"({checklist_.window.start} – {checklist_.window.end})")
-    if output is not None:
-        render.write_checklist_file(lists, output, state(ctx).lang, fmt)
-        say(f"wrote {output}")
+    if out is not None:
+        render.save_checklists(lists, out, fmt, state(ctx).lang)
+        say(f"wrote {out}")
         return
-    render.write_checklists(lists, output_format(fmt), state(ctx).lang)
+    render.write_checklists(lists, fmt, state(ctx).lang)
 
 
 def summary(

@@ -14,6 +14,7 @@ from minsheng_cli.cli.common import (
     DoneOpt,
     FormatOpt,
     FundsOpt,
+    OutputOpt,
     PctOpt,
     PeriodOpt,
     emit,
@@ -70,7 +71,7 @@ def assign(
         + (f"; {len(result.already)} already assigned" if result.already else ""))
 
 
-def groups(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+def groups(ctx: typer.Context, out: OutputOpt = None, fmt: FormatOpt = None) -> None:
     """List the supervision groups with their level, cadence and number of projects."""
     from minsheng_cli.render.output import cols
     from minsheng_cli.services import register as uses
@@ -78,7 +79,8 @@ def groups(ctx: typer.Context, fmt: FormatOpt = None) -> None:
     rows = uses.groups(register(ctx))
     columns = cols("id:int", "name=group_name", "level:enum:level", "cadence:enum:cadence",
                    "district", "members", "projects:int")
-    emit(ctx, rows, columns, fmt, empty="no groups yet; add one with `minsheng add-group`")
+    emit(ctx, rows, columns, fmt, out=out,
+         empty="no groups yet; add one with `minsheng add-group`")
 
 
 def add_visit(
@@ -126,6 +128,7 @@ def visits(
     group: Annotated[str | None, typer.Option("--group", "-g", help="Only this group")] = None,
     project: Annotated[str | None, typer.Option(help="Only this project code")] = None,
     period: PeriodOpt = None,
+    out: OutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List site visits."""
@@ -136,7 +139,7 @@ def visits(
     rows = uses.visits(register(ctx), group=group, code=project, period=window)
     columns = cols("id:int", "date", "code", "project", "group", "method:enum:method", "visitors",
                    "observed_pct:pct", "finding", "suggestion", "photos:int", "created_by")
-    emit(ctx, rows, columns, fmt, empty="no visits found")
+    emit(ctx, rows, columns, fmt, out=out, empty="no visits found")
 
 
 def resolve_period(period: str | None):
@@ -204,6 +207,7 @@ def issues(
                                          "projects")] = False,
     min_projects: Annotated[int | None, typer.Option(
         help="With --common: at least N projects (default 3)")] = None,
+    out: OutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
     """List issues."""
@@ -215,7 +219,7 @@ def issues(
     if common:
         from minsheng_cli.cli.audit import common_issues
 
-        common_issues(ctx, 3 if min_projects is None else min_projects, fmt)
+        common_issues(ctx, 3 if min_projects is None else min_projects, fmt, out)
         return
     rows = uses.issues(
         register(ctx),
@@ -224,7 +228,7 @@ def issues(
         department=department, code=project,
         overdue_before=today().isoformat() if overdue else None,
     )
-    emit(ctx, rows, cols(*ISSUE_COLUMNS), fmt, empty="no issues found")
+    emit(ctx, rows, cols(*ISSUE_COLUMNS), fmt, out=out, empty="no issues found")
 
 
 def check_common_options(common: bool, min_projects: int | None, **filters) -> None:

@@ -8,7 +8,6 @@ allow from the issue's status exits 2 and names the moves that are allowed.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -18,6 +17,7 @@ from minsheng_cli.cli.common import (
     AsOfOpt,
     DateOpt,
     FormatOpt,
+    PrintableOutputOpt,
     as_of_or_today,
     optional_text,
     output_format,
@@ -169,32 +169,6 @@ def show(ctx: typer.Context, issue_id: IdArg, fmt: FormatOpt = None) -> None:
 
 # -- transfer-list (问题清单) ------------------------------------------------------------------
 
-LIST_FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown", "xlsx", "html")
-SUFFIX_FORMATS = {".xlsx": "xlsx", ".html": "html", ".htm": "html", ".csv": "csv",
-                  ".md": "markdown", ".markdown": "markdown", ".json": "json",
-                  ".jsonl": "jsonl", ".tsv": "tsv", ".txt": "tsv"}
-
-
-def list_format(fmt: str | None, out: Path | None) -> str:
-    """--format, else the output file's suffix, else the terminal's default."""
-    if fmt is not None:
-        fmt = fmt.strip().lower()
-        if fmt not in LIST_FORMATS:
-            raise values.InvalidValue("format", fmt, " | ".join(LIST_FORMATS))
-    elif out is not None:
-        fmt = SUFFIX_FORMATS.get(out.suffix.lower())
-        if fmt is None:
-            raise values.InvalidValue("output", str(out), "a file ending in "
-                                      + ", ".join(SUFFIX_FORMATS) + " (or give --format)")
-    else:
-        fmt = output_format(None)
-    if fmt in ("xlsx", "html") and out is None:
-        raise values.InvalidValue("format", fmt, f"{fmt} together with -o FILE")
-    if out is not None and (out.is_dir() or not out.parent.is_dir()):
-        raise values.InvalidValue("output", str(out), "a file name in an existing folder")
-    return fmt
-
-
 def transfer_list(
     ctx: typer.Context,
     department: Annotated[str | None, typer.Option(
@@ -207,9 +181,7 @@ def transfer_list(
         "transaction, dated --date, with the default deadlines")] = False,
     day: DateOpt = None,
     as_of: AsOfOpt = None,
-    out: Annotated[Path | None, typer.Option(
-        "--output", "-o", help="Write to FILE: .xlsx (a printable sheet per unit), .html "
-        "(a printable page per unit), .csv, .md, .json")] = None,
+    out: PrintableOutputOpt = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table | tsv | csv | json | jsonl | markdown | xlsx | html "
         "(xlsx and html need -o)")] = None,
@@ -218,7 +190,7 @@ def transfer_list(
     from minsheng_cli.render.transfer_list import write_transfer_list
     from minsheng_cli.services import workflow as uses
 
-    chosen = list_format(fmt, out)
+    chosen = output_format(fmt, out, printable=True)
     wanted = values.parse_enum(status, "status", values.ISSUE_STATUS) if status else None
     when = parse_date(day, "date") if day else today()
     result = uses.transfer_list(

@@ -6,10 +6,10 @@ a few header lines, columns, rows, and ``blank_columns`` left empty to be filled
 hand (观察进度, 发现问题, 签名 …).  The transfer list (问题清单) and the visit checklist
 both use it.
 
-Spreadsheets run a cell that starts with ``= + - @``: every text cell is written as a
-string (``data_type`` "s", with Excel's quote prefix when it starts so), so that Excel
-and WPS show what a user typed and never run it.  openpyxl is imported inside the
-functions (start-up time).
+The cells and the sheet set-up (typed cells, formulas kept as text, widths for Chinese,
+frozen and repeated header, A4 landscape) are render/xlsx.py's, shared with every other
+sheet we write; this module adds the title rows, borders and blank columns of a printed
+list.  openpyxl is imported inside the functions (start-up time).
 """
 
 from __future__ import annotations
@@ -17,16 +17,12 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-from minsheng_cli.render.output import (
-    FORMULA_START,
-    Column,
-    display_width,
-    round_number,
-    text_value,
-)
+from minsheng_cli.render import xlsx
+from minsheng_cli.render.files import text_file
+from minsheng_cli.render.output import Column, display_width
+from minsheng_cli.render.xlsx import NUMERIC, shown_text
 
 
 @dataclass(frozen=True)
@@ -57,166 +53,73 @@ class PrintSection:
     sheet_name: str | None = None
 
 
-NUMERIC = ("pct", "num", "int")
-MIN_WIDTH, MAX_TEXT_WIDTH, BLANK_WIDTH = 6, 42, 20
-
-
-def cell_value(column: Column, value, lang: str):
-    """What a printed cell holds: numbers stay numbers, dates dates, the rest text."""
-    if value is None:
-        return None
-    if column.kind in NUMERIC and isinstance(value, int | float) and not isinstance(value, bool):
-        return round_number(value)
-    if column.kind == "date" or (column.kind == "text" and looks_like_date(value)):
-        try:
-            return date.fromisoformat(value)
-        except (TypeError, ValueError):
-            pass
-    return text_value(column, value, lang)
-
-
-def looks_like_date(value) -> bool:
-    return isinstance(value, str) and len(value) == 10 and value[4] == "-" and value[7] == "-"
-
-
-def shown_text(column: Column, value, lang: str) -> str:
-    shown = cell_value(column, value, lang)
-    if shown is None:
-        return ""
-    if column.kind == "pct" and isinstance(shown, int | float):
-        return f"{shown:.2f}"
-    return shown.isoformat() if isinstance(shown, date) else str(shown)
+BLANK_WIDTH = 20
 
 
 def column_widths(section: PrintSection, lang: str) -> list[float]:
-    """Widths in Excel's units (one Latin digit); a CJK character takes two."""
-    widths = []
-    for column in section.columns:
-        cells = [shown_text(column, row.get(column.key), lang) for row in section.rows]
-        longest = max((display_width(line) for text in cells for line in text.split("\n")),
-                      default=0)
-        title = display_width(column.title(lang))
-        cap = MAX_TEXT_WIDTH if column.kind in ("text", "enum") else 16
-        widths.append(max(MIN_WIDTH, min(max(longest, title) + 2, max(cap, title + 2))))
-    widths += [max(BLANK_WIDTH, display_width(name) + 4) for name in section.blank_columns]
-    return widths
+    """The columns' fitted widths, then room to write by hand in the blank columns."""
+    widths = xlsx.fitted_widths(section.columns, section.rows, lang)
+    return widths + [max(BLANK_WIDTH, display_width(name) + 4)
+                     for name in section.blank_columns]
 
 
 # -- XLSX --------------------------------------------------------------------------------------
 
 
-INVALID_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
-
-
 def sheet_names(sections: Sequence[PrintSection]) -> list[str]:
-    """Excel's rules: at most 31 characters, none of []:*?/\\, unique ignoring case."""
-    names: list[str] = []
-    for number, section in enumerate(sections, start=1):
-        base = (section.sheet_name or section.title).translate(INVALID_SHEET_CHARS)
-        base = base.strip().strip("'")[:31] or f"Sheet{number}"
-        name, n = base, 2
-        while name.casefold() in {x.casefold() for x in names}:
-            suffix = f" ({n})"
-            name, n = base[: 31 - len(suffix)] + suffix, n + 1
-        names.append(name)
-    return names
+    return xlsx.sheet_names([s.sheet_name or s.title for s in sections])
 
 
 def write_xlsx(path: Path | str, sections: Sequence[PrintSection], lang: str) -> None:
-    """One printable sheet per section: title row, header lines, frozen and repeated
-    header row, widths for Chinese, wrapped cells, A4 landscape fitted to the width."""
-    from openpyxl import Workbook
-
-    book = Workbook()
-    if sections:  # a workbook needs one sheet: with no section, the blank default stays
-        book.remove(book.active)
-    for section, name in zip(sections, sheet_names(sections), strict=True):
-        write_sheet(book.create_sheet(name), section, lang)
-    book.save(path)
+    """One printable sheet per section: title row, header lines, then the table with
+    render/xlsx.py's cells and set-up (bordered, with room to write by hand)."""
+    book = xlsx.new_book([s.sheet_name or s.title for s in sections])
+    for sheet, section in zip(book.worksheets, sections, strict=True):
+        write_sheet(sheet, section, lang)
+    xlsx.save(book, path)
 
 
 def write_sheet(sheet, section: PrintSection, lang: str) -> None:
-    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-    from openpyxl.utils import get_column_letter
+    from openpyxl.styles import Alignment, Border, Font, Side
 
     widths = column_widths(section, lang)
     span = len(widths)
     thin = Side(style="thin")
     border = Border(left=thin, right=thin, top=thin, bottom=thin)
-    wrap = Alignment(wrap_text=True, vertical="top")
 
-    put(sheet, 1, 1, section.title).font = Font(bold=True, size=15)
+    xlsx.put(sheet, 1, 1, section.title).font = Font(bold=True, size=15)
     sheet.cell(1, 1).alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[1].height = 28
     merge(sheet, 1, span)
     row = 2
     for line in section.header_lines:
-        put(sheet, row, 1, line).alignment = Alignment(horizontal="left", vertical="center")
+        xlsx.put(sheet, row, 1, line).alignment = Alignment(horizontal="left",
+                                                             vertical="center")
         merge(sheet, row, span)
         row += 1
     header_row = row
     titles = [c.title(lang) for c in section.columns] + list(section.blank_columns)
-    for number, title in enumerate(titles, start=1):
-        cell = put(sheet, header_row, number, title)
-        cell.font = Font(bold=True)
-        cell.fill = PatternFill("solid", fgColor="DDDDDD")
-        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
-        cell.border = border
+    xlsx.put_header(sheet, header_row, titles, border)
+    styles: dict = {}
     for record in section.rows:
         row += 1
-        for number, column in enumerate(section.columns, start=1):
-            cell = put(sheet, row, number, cell_value(column, record.get(column.key), lang))
-            cell.alignment, cell.border = wrap, border
-            if column.kind == "pct":
-                cell.number_format = "0.00"
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
+        xlsx.put_row(sheet, row, section.columns, record, lang, border, styles)
         for number in range(len(section.columns) + 1, span + 1):
             sheet.cell(row, number).border = border
         if section.blank_columns:
             sheet.row_dimensions[row].height = 36
+    last_row = row
     row += 1
     for line in section.footer_lines:
         row += 1
-        put(sheet, row, 1, line)
+        xlsx.put(sheet, row, 1, line)
         merge(sheet, row, span)
-    for number, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(number)].width = width
-    page_setup(sheet, header_row)
-
-
-def put(sheet, row: int, column: int, value):
-    """Write a cell; text is always a string, never a formula (= + - @ stay text)."""
-    if isinstance(value, str):
-        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-
-        value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    cell = sheet.cell(row, column)
-    cell.value = value
-    if isinstance(value, str):
-        cell.data_type = "s"
-        if value.startswith(FORMULA_START):
-            cell.quotePrefix = True
-    return cell
+    xlsx.set_up(sheet, header_row, widths, last_row)
 
 
 def merge(sheet, row: int, span: int) -> None:
     if span > 1:
         sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=span)
-
-
-def page_setup(sheet, header_row: int) -> None:
-    sheet.freeze_panes = sheet.cell(header_row + 1, 1)
-    sheet.print_title_rows = f"{header_row}:{header_row}"
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth = 1
-    sheet.page_setup.fitToHeight = 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_options.horizontalCentered = True
-    sheet.page_margins.left = sheet.page_margins.right = 0.4
-    sheet.page_margins.top = sheet.page_margins.bottom = 0.5
-    sheet.oddFooter.center.text = "&P / &N"
 
 
 # -- HTML ----------------------------------------------------------------------------------------
@@ -255,7 +158,8 @@ def write_html(path: Path | str, sections: Sequence[PrintSection], lang: str, ti
     for section in sections:
         parts.extend(html_section(section, lang))
     parts.append("</body></html>")
-    Path(path).write_text("\n".join(parts) + "\n", encoding="utf-8")
+    with text_file(path, "html") as out:
+        out.write("\n".join(parts) + "\n")
 
 
 def html_section(section: PrintSection, lang: str) -> Iterable[str]:

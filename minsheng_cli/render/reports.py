@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from minsheng_cli import i18n
-from minsheng_cli.domain.errors import InvalidValue
+from minsheng_cli.render.files import text_file
 from minsheng_cli.render.output import cols, dump_json, machine_value, write_rows
 
 OVERDUE_COLUMNS = {
@@ -127,31 +127,35 @@ def write_checklists(lists, fmt: str, lang: str, out=None) -> None:
         out.write("\n")
 
 
-def write_checklist_file(lists, path: Path, lang: str, fmt: str | None = None) -> None:
-    """-o FILE: the format follows the file's suffix (xlsx and html are printable sheets)."""
-    suffix = path.suffix.lower().lstrip(".")
-    formats = {"xlsx": "xlsx", "html": "html", "htm": "html", "md": "markdown",
-               "markdown": "markdown", "csv": "csv", "tsv": "tsv", "json": "json"}
-    kind = formats.get(suffix) or (fmt or "")
-    if kind not in (*formats.values(), "table"):
-        raise InvalidValue("output", str(path), "a file ending .xlsx, .html, .md, .csv, "
-                           ".tsv or .json")
-    if not path.parent.is_dir():
-        raise InvalidValue("output", str(path), "a path in an existing folder")
-    if kind in ("xlsx", "html"):
+def save_checklists(lists, path: Path, fmt: str, lang: str) -> None:
+    """-o FILE: xlsx and html are printable sheets / pages, a section per group."""
+    if fmt in ("xlsx", "html"):
         from minsheng_cli.render import printable
 
         sections = [printable.PrintSection(
             title=c.group["name"], header_lines=[header_of(c, lang)],
             columns=CHECKLIST_COLUMNS, rows=c.rows, blank_columns=BLANKS[lang],
         ) for c in lists]
-        if kind == "xlsx":
+        if fmt == "xlsx":
             printable.write_xlsx(path, sections, lang)
         else:
             title = "走访清单" if lang == "zh" else "Visit checklist"
             printable.write_html(path, sections, lang, title)
         return
-    bom = "\ufeff" if kind == "csv" else ""
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        handle.write(bom)
-        write_checklists(lists, kind, lang, handle)
+    with text_file(path, fmt) as out:
+        write_checklists(lists, fmt, lang, out)
+
+
+def save_overdue(report, path: Path, fmt: str, lang: str) -> None:
+    """-o FILE: an xlsx has a sheet per section (all seven, the empty ones too, so that a
+    workbook's shape does not change from week to week)."""
+    if fmt != "xlsx":
+        with text_file(path, fmt) as out:
+            write_overdue(report, fmt, lang, out)
+        return
+    from minsheng_cli.render import xlsx
+
+    xlsx.write_tables(path, [
+        xlsx.Table(i18n.word("kind", kind, lang), OVERDUE_COLUMNS[kind], rows)
+        for kind, rows in report.sections.items()
+    ], lang)

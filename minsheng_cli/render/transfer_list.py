@@ -13,6 +13,7 @@ from pathlib import Path
 
 from minsheng_cli.i18n import word
 from minsheng_cli.render import printable
+from minsheng_cli.render.files import text_file
 from minsheng_cli.render.output import Column, write_rows
 from minsheng_cli.render.printable import PrintSection
 from minsheng_cli.render.printable import labelled as c
@@ -117,20 +118,21 @@ def write_transfer_list(result, fmt: str, lang: str, out: Path | None) -> None:
     if fmt == "html":
         printable.write_html(out, list_sections(result, lang, blank=True), lang, title)
         return
-    # A CSV file gets a byte-order mark: Excel and WPS then read it as UTF-8.
-    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    stream = open(out, "w", encoding=encoding, newline="") if out else sys.stdout  # noqa: SIM115
-    try:
-        if fmt == "markdown":
-            stream.write(f"## {title}\n\n")
-        if fmt in ("table", "markdown"):
-            for section in list_sections(result, lang, blank=False):
-                if section.rows:
-                    heading = f"{section.title} — {section.header_lines[1]}"
-                    write_rows(section.rows, section.columns, fmt, lang, stream, title=heading)
-                    stream.write("\n")
-        else:
-            write_rows(result.rows, list_columns(human=False), fmt, lang, stream)
-    finally:
-        if out:
-            stream.close()
+    if out is not None:
+        with text_file(out, fmt) as stream:
+            write_list_text(result, fmt, lang, stream, title)
+    else:
+        write_list_text(result, fmt, lang, sys.stdout, title)
+
+
+def write_list_text(result, fmt: str, lang: str, stream, title: str) -> None:
+    if fmt == "markdown":
+        stream.write(f"## {title}\n\n")
+    if fmt in ("table", "markdown"):
+        for section in list_sections(result, lang, blank=False):
+            if section.rows:
+                heading = f"{section.title} — {section.header_lines[1]}"
+                write_rows(section.rows, section.columns, fmt, lang, stream, title=heading)
+                stream.write("\n")
+    else:
+        write_rows(result.rows, list_columns(human=False), fmt, lang, stream)

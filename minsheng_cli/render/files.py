@@ -1,0 +1,94 @@
+"""Output written to a file (``-o FILE``): the format its ending names, the byte-order mark
+that lets Excel and WPS read a CSV file as UTF-8, and the replacement that never leaves
+half a file.
+
+Stdout is not touched here: TSV and CSV on stdout stay plain UTF-8 for scripts.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+from minsheng_cli.domain.errors import UserError
+
+# A file's ending → the format written into it.
+SUFFIX_FORMATS = {
+    ".csv": "csv", ".tsv": "tsv", ".txt": "tsv", ".json": "json", ".jsonl": "jsonl",
+    ".md": "markdown", ".markdown": "markdown", ".xlsx": "xlsx", ".html": "html",
+    ".htm": "html",
+}
+# Formats that only make sense in a file (binary, or a whole printable page).
+FILE_ONLY = ("xlsx", "html")
+
+
+def suffixes_for(formats: Sequence[str]) -> list[str]:
+    return [s for s, f in SUFFIX_FORMATS.items() if f in formats]
+
+
+def file_format(path: Path) -> str | None:
+    return SUFFIX_FORMATS.get(path.suffix.lower())
+
+
+def current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+@contextmanager
+def replacing(path: Path | str) -> Iterator[Path]:
+    """A new file beside ``path`` that takes its place only when the block ends without an
+    error: a failure (a full disk, a bug, Ctrl-C) leaves the old file or none, never half
+    of one."""
+    path = Path(path)
+    try:
+        handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
+                                        dir=path.parent)
+    except OSError as error:
+        raise cannot_write(path, error) from error
+    os.close(handle)
+    temp = Path(name)
+    try:
+        yield temp
+        # mkstemp makes the file private (0600); a report is as readable as any new file.
+        os.chmod(temp, 0o666 & ~current_umask())
+        os.replace(temp, path)
+    except OSError as error:
+        temp.unlink(missing_ok=True)
+        raise cannot_write(path, error) from error
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+def cannot_write(path: Path, error: OSError) -> UserError:
+    return UserError(f"output: cannot write {str(path)!r} ({error.strerror or error})")
+
+
+@contextmanager
+def text_file(path: Path | str, fmt: str) -> Iterator[TextIO]:
+    """A text stream into ``path``, replaced as a whole when the block ends."""
+    # A CSV file gets a byte-order mark: without it Excel and WPS take the text for GBK
+    # and show the Chinese garbled.
+    encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
+    with replacing(path) as temp, temp.open("w", encoding=encoding, newline="") as out:
+        yield out
+
+
+def save_rows(path: Path, rows, columns, fmt: str, lang: str, *, title: str | None = None,
+              sheet: str | None = None) -> None:
+    """What ``emit`` writes to a file: rows in ``fmt``; an xlsx is one plain sheet."""
+    if fmt == "xlsx":
+        from minsheng_cli.render import xlsx
+
+        xlsx.write_tables(path, [xlsx.Table(sheet or "Sheet1", columns, rows)], lang)
+        return
+    from minsheng_cli.render.output import write_rows
+
+    with text_file(path, fmt) as out:
+        write_rows(rows, columns, fmt, lang, out, title=title)
