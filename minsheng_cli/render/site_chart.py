@@ -36,7 +36,7 @@ def curve_svg(project: dict, as_of: str, lang: str, title: str) -> str:
         return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - pct / top), 1)
 
     colour = LIGHT_COLOURS.get(project["light"], "#202124")
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" '
+    parts = [f'<svg viewBox="0 0 {WIDTH} {HEIGHT}" '
              f'role="img" aria-label="{escape(title)}"><title>{escape(title)}</title>']
     parts += grid(y, top)
     parts += month_ticks(first, last, x, lang)

@@ -146,7 +146,7 @@ def project_page(site: dict, project: dict, lang: str, scripts: str) -> str:
             f'{e(project["item"] or site_text("no_item", lang))} · '
             f'{e(site_text("as_of", lang, day=site["as_of"]))}</p>',
             bar(project, lang), numbers(project, lang), "</header>", "<main>",
-            facts(project, site["fields"], lang), curve(project, site["as_of"], lang)]
+            facts(project, site["fields"], lang, site["as_of"]), curve(project, site["as_of"], lang)]
     if "funds" in site["fields"]:
         body.append(funds(project, lang))
     body.append(supervision(project, site["fields"], lang))
@@ -154,7 +154,7 @@ def project_page(site: dict, project: dict, lang: str, scripts: str) -> str:
     return page(lang, title, "\n".join(body), "../site.css", scripts)
 
 
-def facts(project: dict, fields: list[str], lang: str) -> str:
+def facts(project: dict, fields: list[str], lang: str, as_of: str) -> str:
     rows = []
     for key in ("department", "partners", "district", "leader", "content"):
         if key in fields and project.get(key):
@@ -164,7 +164,8 @@ def facts(project: dict, fields: list[str], lang: str) -> str:
     rows.append((site_text("period", lang), f'{project["start"]} – {project["due"]}'))
     rows.append((label("last_report_date", lang),
                  project["last_report_date"] or site_text("no_figure", lang)))
-    if project["forecast_date"] and project["status"] != "done":
+    # A forecast already past (the pace of old figures) would only confuse a reader.
+    if project["status"] != "done" and (project["forecast_date"] or "") >= as_of:
         rows.append((site_text("forecast", lang), project["forecast_date"]))
     items = "".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in rows)
     return f'<dl class="facts">{items}</dl>'
