@@ -146,7 +146,8 @@ def project_page(site: dict, project: dict, lang: str, scripts: str) -> str:
             f'{e(project["item"] or site_text("no_item", lang))} · '
             f'{e(site_text("as_of", lang, day=site["as_of"]))}</p>',
             bar(project, lang), numbers(project, lang), "</header>", "<main>",
-            facts(project, site["fields"], lang, site["as_of"]), curve(project, site["as_of"], lang)]
+            facts(project, site["fields"], lang, site["as_of"]),
+            curve(project, site["as_of"], lang)]
     if "funds" in site["fields"]:
         body.append(funds(project, lang))
     body.append(supervision(project, site["fields"], lang))

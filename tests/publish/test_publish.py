@@ -76,9 +76,9 @@ def test_bars_carry_the_deviation_reports_numbers(sample, tmp_path):
     assert bars == {r["code"]: r["light"] for r in rows}
     for row in rows:  # JSON rounds to 0.01, the page to 0.1
         page = (tmp_path / "site" / "p" / f"{row['code']}.html").read_text(encoding="utf-8")
-        fill, mark = re.search(r'class="fill light-%s" style="width:([\d.]+)%%"></span>'
-                               r'<span class="mark" style="left:([\d.]+)%%"' % row["light"],
-                               page).groups()
+        light = row["light"]
+        fill, mark = re.search(rf'class="fill light-{light}" style="width:([\d.]+)%"></span>'
+                               r'<span class="mark" style="left:([\d.]+)%"', page).groups()
         assert float(fill) == pytest.approx(min(row["actual_pct"], 100), abs=0.051)
         assert float(mark) == pytest.approx(min(row["expected_pct"], 100), abs=0.051)
 
