@@ -67,12 +67,12 @@ footer{margin-top:32px;color:#5f6368;font-size:.85rem}
 # Records whether anything sticks out beyond the right edge, so that a test reading the
 # dumped DOM of a headless browser can tell (data-overflow, data-widest).
 OVERFLOW_JS = """\
-(function(){var d=document.documentElement;function check(){var w=window.innerWidth,
-widest=0;document.querySelectorAll('body *').forEach(function(e){var r=e.getBoundingClientRect();
+(function(){var d=document.documentElement;function check(){var w=d.clientWidth,widest=0;
+document.querySelectorAll('body *').forEach(function(e){var r=e.getBoundingClientRect();
 if(r.width&&r.right>widest)widest=r.right;});d.setAttribute('data-overflow',
 (d.scrollWidth>w||widest>w+1)?'yes':'no');d.setAttribute('data-width',String(w));
 d.setAttribute('data-widest',String(Math.round(widest)));}check();
-window.addEventListener('resize',check);})();
+window.addEventListener('load',check);window.addEventListener('resize',check);})();
 """
 
 # Filters on the index: show the form (the page lists everything without JS), hide the
