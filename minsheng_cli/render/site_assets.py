@@ -87,7 +87,7 @@ if(ok)n++;});document.querySelectorAll('section.item').forEach(function(s){
 s.hidden=!s.querySelector('li.project:not([hidden])');});
 if(shown)shown.textContent=shown.getAttribute('data-text').replace('{n}',n);}
 location.hash.replace(/^#/,'').split('&').forEach(function(pair){var kv=pair.split('=');
-var s=form.querySelector('select[name="'+kv[0]+'"]');if(s&&kv[1]!==undefined)
-s.value=decodeURIComponent(kv[1]);});
+selects.forEach(function(s){if(s.name===kv[0]&&kv[1]!==undefined){try{
+s.value=decodeURIComponent(kv[1]);}catch(err){}}});});
 selects.forEach(function(s){s.addEventListener('change',apply);});apply();})();
 """

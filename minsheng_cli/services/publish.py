@@ -124,4 +124,6 @@ def by_item(projects: list[dict]) -> list[dict]:
     items: dict[str | None, list[dict]] = {}
     for project in projects:
         items.setdefault(project["item"], []).append(project)
-    return [{"item": item, "projects": members} for item, members in items.items()]
+    # Projects without an item come last, under "other".
+    ordered = sorted(items.items(), key=lambda pair: pair[0] is None)
+    return [{"item": item, "projects": members} for item, members in ordered]

@@ -62,6 +62,8 @@ def test_the_sample_becomes_an_index_and_a_page_per_project(sample, tmp_path):
     index = (out / "index.html").read_text(encoding="utf-8")
     assert index.count('<li class="project"') == 27
     assert index.count('<section class="item"') == 10
+    # without JavaScript every project is listed and the filters stay hidden
+    assert '<form class="filters" id="filters" hidden>' in index
     assert '<a class="name" href="p/MS2021-01.html">新建改扩建中小学</a>' in index
     marker = json.loads((out / ".minsheng-site").read_text(encoding="utf-8"))
     assert marker["as_of"] == "2021-06-16" and len(marker["files"]) == 29
@@ -238,3 +240,11 @@ def test_series_are_read_in_a_fixed_number_of_queries(cli, tmp_path):
         return len(seen)
 
     assert statements(2) == statements(10)
+
+
+def test_projects_without_an_item_come_last(projects2, tmp_path):
+    projects2("add-project", "A0", "无事项项目", "--start", "2021-01-01", "--due", "2021-12-31")
+    publish(projects2, tmp_path / "site")
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    headings = re.findall(r"<h2>([^<]+) <span", index)
+    assert headings == ["教育提升", "便民服务", "Other"]
