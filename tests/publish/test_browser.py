@@ -224,3 +224,24 @@ def test_a_chinese_font_is_there_to_render_the_site():
                            timeout=60).stdout
     if not fonts.strip():
         missing("no font covers Chinese (fonts-noto-cjk)")
+
+
+def test_without_javascript_every_project_and_bar_is_there(browser, site, tmp_path):
+    """The index with its scripts cut out (headless Chromium cannot take a screenshot
+    with scripts switched off): every bar is drawn, the filter form stays hidden."""
+
+    copy = tmp_path / "nojs"
+    shutil.copytree(site, copy)
+    index = copy / "index.html"
+    text = index.read_text(encoding="utf-8")
+    index.write_text(re.sub(r"<script>.*?</script>", "", text, flags=re.S), encoding="utf-8")
+    assert "<script" not in index.read_text(encoding="utf-8")
+    image = browser.screenshot(index.as_uri(), (390, 6000))
+    rows = bar_rows(image, 16, 374)
+    assert len(rows) >= 29 * 10
+    assert colours_in(image, rows) == set(LIGHT_COLOURS)
+    pixels = image.load()
+    form_grey = (0xF1, 0xF3, 0xF4)  # the filter form's background
+    assert not any(pixels[30, y] == form_grey for y in range(image.height))
+    with_js = browser.screenshot((site / "index.html").as_uri(), (390, 900))
+    assert any(with_js.load()[30, y] == form_grey for y in range(with_js.height))
