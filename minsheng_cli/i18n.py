@@ -131,6 +131,54 @@ ENUMS: dict[str, dict[str, list[str]]] = {
 }
 
 
+# The words of the public progress site (`minsheng publish`).
+SITE: dict[str, tuple[str, str]] = {
+    "title": ("重大民生实事项目进展", "Major livelihood projects: progress"),
+    "title_year": ("{year}年重大民生实事项目进展", "Major livelihood projects {year}: progress"),
+    "as_of": ("数据截至 {day}", "Figures as of {day}"),
+    "count": ("共 {n} 个项目", "{n} projects"),
+    "item_count": ("{n} 项", "{n} projects"),
+    "legend": ("色条为实际进度，黑色竖线为序时进度（按时间应达到的进度）。",
+               "The coloured bar is actual progress; the black mark is 序时进度, the progress "
+               "expected by now."),
+    "items": ("事项", "Items"),
+    "all": ("全部", "all"),
+    "filter": ("筛选", "Filter"),
+    "shown": ("显示 {n} 个项目", "{n} projects shown"),
+    "no_item": ("其他", "Other"),
+    "actual": ("实际", "actual"),
+    "expected": ("序时", "expected"),
+    "deviation": ("偏差", "deviation"),
+    "pp": ("个百分点", "pp"),
+    "back": ("← 全部项目", "← All projects"),
+    "curve": ("计划与实际进度", "Plan and actual progress"),
+    "plan_line": ("序时进度（计划）", "序时进度 (plan)"),
+    "actual_line": ("实际进度", "actual progress"),
+    "today_line": ("数据截至日", "as-of date"),
+    "figures": ("进度数据", "The figures"),
+    "no_figure": ("尚无进度数据", "no progress figure yet"),
+    "funds": ("资金进度", "Funds"),
+    "funds_line": ("累计完成投资 {funds} 万元，计划投资 {budget} 万元",
+                   "{funds} of {budget} (10k yuan) spent"),
+    "funds_unknown": ("暂无资金数据", "no funds figure"),
+    "supervision": ("人大监督", "Supervision"),
+    "visits": ("实地查看 {n} 次", "{n} site visits"),
+    "issues": ("发现问题", "Issues found"),
+    "no_issues": ("未记录问题", "no issues recorded"),
+    "finding": ("最新发现", "Latest finding"),
+    "no_finding": ("暂无", "none yet"),
+    "suggestion": ("意见建议", "Suggestion"),
+    "period": ("实施期限", "Period"),
+    "forecast": ("按当前速度预计完成", "At the current pace, done by"),
+    "made_by": ("由 minsheng 生成；仅含公开信息。", "Made with minsheng; public fields only."),
+}
+
+
+def site_text(key: str, lang: str, **values: object) -> str:
+    zh, en = SITE[key]
+    return (zh if lang == "zh" else en).format(**values)
+
+
 def resolve_lang(option: str | None) -> str:
     """``--lang``, else ``MINSHENG_LANG`` (zh, en, or a locale name such as zh_CN.UTF-8)."""
     for source, candidate in (("lang", option), ("MINSHENG_LANG", os.environ.get("MINSHENG_LANG"))):

@@ -48,6 +48,28 @@ def _choice(*choices: str) -> Callable[[str, str], str]:
     return parse
 
 
+# What `minsheng publish` may put on the public site besides each project's name, item,
+# light and 序时进度 numbers.  People's names never go out whatever this says: visitors,
+# group members and who recorded a row are not publishable fields at all.
+PUBLISH_FIELDS = ("content", "department", "partners", "district", "leader", "target",
+                  "funds", "visits", "issues", "finding", "suggestion")
+PUBLISH_DEFAULT = "content,department,partners,district,target,funds,visits,issues,finding"
+
+
+def _field_list(*choices: str) -> Callable[[str, str], str]:
+    def parse(text: str, key: str) -> str:
+        parts = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
+        unknown = [p for p in parts if p not in choices]
+        if unknown:
+            raise InvalidValue(key, text, "a comma-separated list of " + ", ".join(choices)
+                               + " (or none)")
+        if parts == ["none"]:
+            return "none"
+        return ",".join(c for c in choices if c in parts) or "none"
+
+    return parse
+
+
 @dataclass(frozen=True)
 class Setting:
     key: str
@@ -69,6 +91,8 @@ SETTINGS: dict[str, Setting] = {
         Setting("major_days", "15", _whole(1, 250), "working days to rectify a major issue"),
         Setting("overlap_days", "7", _whole(0, 90),
                 "days within which a second group's visit to a project is a duplicate"),
+        Setting("publish.fields", PUBLISH_DEFAULT, _field_list(*PUBLISH_FIELDS, "none"),
+                "what `publish` puts on the public site besides name, item and progress"),
     )
 }
 

@@ -94,7 +94,8 @@ def test_export_json_is_exact_and_refuses_to_overwrite(units, tmp_path):
 def test_config_shows_and_sets_settings(units):
     rows = units.json("config")
     assert [r["key"] for r in rows] == ["yellow_lag", "red_lag", "stale_days", "schedule_basis",
-                                        "ordinary_days", "major_days", "overlap_days"]
+                                        "ordinary_days", "major_days", "overlap_days",
+                                        "publish.fields"]
     assert rows[4] == {"key": "ordinary_days", "value": "5", "default": "5",
                        "description": "working days to rectify an ordinary issue",
                        "updated_at": None, "updated_by": None}
