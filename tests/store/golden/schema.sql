@@ -222,15 +222,19 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 -- view latest_progress on latest_progress
 CREATE VIEW latest_progress AS
            SELECT p.code, p.name, p.item, p.department, p.district, p.target, p.unit,
-                  p.budget, p.start, p.due, f.date AS figure_date, f.pct, f.done, f.funds,
-                  f.source
-           FROM projects p LEFT JOIN (
-               SELECT project_code, date, pct, done, funds, source,
-                      ROW_NUMBER() OVER (PARTITION BY project_code ORDER BY date DESC, id DESC)
-                        AS rn
-               FROM progress pr WHERE pct IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = pr.id)) f
-             ON f.project_code = p.code AND f.rn = 1;
+                  p.budget, p.start, p.due, f.date AS figure_date, f.pct, f.done, m.funds,
+                  f.source, p.year, m.date AS funds_date,
+                  CASE WHEN p.budget > 0 AND m.funds IS NOT NULL
+                       THEN m.funds * 100.0 / p.budget END AS funds_pct
+           FROM projects p
+           LEFT JOIN progress f ON f.id = (SELECT id FROM progress
+                  WHERE project_code = p.code AND pct IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = progress.id)
+                  ORDER BY date DESC, id DESC LIMIT 1)
+           LEFT JOIN progress m ON m.id = (SELECT id FROM progress
+                  WHERE project_code = p.code AND funds IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = progress.id)
+                  ORDER BY date DESC, id DESC LIMIT 1);
 
 -- view open_issues on open_issues
 CREATE VIEW open_issues AS
