@@ -31,7 +31,7 @@ def test_latest_progress_is_the_latest_figure_of_every_project_as_the_reports_co
         "budget": 86000.0, "start": "2021-01-01", "due": "2021-12-31",
         "figure_date": "2021-06-15", "pct": 25.0, "done": 3.0, "funds": 27500.0,
         "source": "report", "year": 2021, "funds_date": "2021-06-15",
-        "funds_pct": 27500.0 * 100 / 86000.0,
+        "funds_pct": 27500.0 * 100 / 86000.0, "source_zh": "部门报送",
     }
 
 
@@ -79,3 +79,30 @@ def test_visits_named_names_every_visit_group_and_project(sample):
     assert len(view) == len(visits) == 181
     assert Counter(r["group_name"] for r in view) == Counter(v["group"] for v in visits)
     assert all(r["project"] and r["level"] in ("grassroots", "municipal") for r in view)
+
+
+def test_the_views_chinese_words_are_the_programs_labels():
+    """m005 keeps its own copy of the labels (a shipped migration must not change); they
+    must still be the words the program prints and accepts first."""
+    from minsheng_cli.domain import values
+    from minsheng_cli.i18n import ENUMS
+    from minsheng_cli.store.migrations import LABELS_M005
+
+    program = {"category": values.CATEGORY, "severity": values.SEVERITY,
+               "status": values.ISSUE_STATUS, "level": values.LEVEL, "method": values.METHOD,
+               "source": ENUMS["source"]}
+    assert LABELS_M005 == {kind: {code: words[0] for code, words in enum.items()}
+                           for kind, enum in program.items()}
+
+
+def test_the_views_show_the_chinese_word_beside_each_code(sample):
+    issues = rows(sample.db, "SELECT category, category_zh, status, status_zh, severity,"
+                  " severity_zh FROM open_issues")
+    assert {(r["category"], r["category_zh"]) for r in issues} >= {
+        ("quality", "建设质量"), ("factors", "要素保障")}
+    assert all(r["status_zh"] and r["severity_zh"] for r in issues)
+    visits = rows(sample.db, "SELECT DISTINCT level, level_zh, method, method_zh"
+                  " FROM visits_named")
+    assert ("grassroots", "基层", "site", "实地查看") in {tuple(r.values()) for r in visits}
+    latest = rows(sample.db, "SELECT DISTINCT source, source_zh FROM latest_progress")
+    assert {tuple(r.values()) for r in latest} >= {("report", "部门报送"), (None, None)}
