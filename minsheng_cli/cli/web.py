@@ -100,7 +100,9 @@ def browse(
                                     immutable, open_browser, list(ctx.args))
         typer.echo(f"minsheng: browsing {db_path} at http://127.0.0.1:{port}/ "
                    "(read-only; Ctrl-C stops)", err=True)
-        raise typer.Exit(run_until_stopped(command))
+        code = run_until_stopped(command)
+    if code != 0:  # e.g. the port is taken; 1 would read as "found" to a script
+        fail(f"datasette stopped with exit code {code} (its message is above)")
 
 
 def run_until_stopped(command: list[str]) -> int:

@@ -52,6 +52,39 @@ def test_the_datasette_command_binds_localhost_and_passes_options_after_the_dash
     assert command[:3] == ["datasette", "serve", "--immutable"]
 
 
+FAKE = """import json, sys
+args = sys.argv[1:]
+metadata = json.load(open(args[args.index('--metadata') + 1], encoding='utf-8'))
+json.dump({'args': args, 'databases': list(metadata['databases'])}, open(sys.argv[0], 'w'))
+sys.exit(int(__import__('os').environ.get('FAKE_EXIT', '0')))"""
+
+
+def fake_datasette(monkeypatch, tmp_path) -> Path:
+    """A stand-in that records how it was called (argv[0] of `python -c` is '-c' …)."""
+    out = tmp_path / "called.json"
+    script = FAKE.replace("sys.argv[0]", repr(str(out)))
+    monkeypatch.setattr(web, "datasette_program", lambda: [sys.executable, "-c", script])
+    return out
+
+
+def test_browse_runs_datasette_on_the_register_with_its_metadata(projects2, monkeypatch,
+                                                                 tmp_path):
+    out = fake_datasette(monkeypatch, tmp_path)
+    result = projects2("browse", "--port", "9001", "--", "--cors")
+    called = json.loads(out.read_text())
+    assert called["databases"] == ["register"]
+    args = called["args"]
+    assert args[:2] == ["serve", str(projects2.db.resolve())]
+    assert args[args.index("--port") + 1] == "9001" and args[-1] == "--cors"
+    assert "http://127.0.0.1:9001/" in result.stderr
+
+
+def test_a_datasette_that_fails_is_exit_2_not_1(projects2, monkeypatch, tmp_path):
+    fake_datasette(monkeypatch, tmp_path)
+    result = projects2("browse", code=2, env={"FAKE_EXIT": "1"})
+    assert result.stderr.endswith("datasette stopped with exit code 1 (its message is above)\n")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -171,3 +171,11 @@ def test_project_figures_marks_corrected_and_voided_figures(queries, projects2):
     states = {r["序号"]: r["状态"] for r in found}
     assert states == {first: "有效", wrong: f"已被第{void}条更正或作废",
                       void: f"作废第{wrong}条"}
+
+
+@pytest.mark.parametrize("bad", ["2021-6-1", "16/06/2021", "下周"])
+def test_a_date_that_is_not_iso_finds_nothing_rather_than_nonsense(queries, sample, bad):
+    for name, query in queries.items():
+        if "as_of" in query.get("params", []):
+            params = {**{p: PARAMS[p] for p in query["params"]}, "as_of": bad}
+            assert run_query(sample.db, query["sql"], params) == [], name
