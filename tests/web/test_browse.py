@@ -46,7 +46,8 @@ def test_the_datasette_command_binds_localhost_and_passes_options_after_the_dash
     command = web.datasette_command(["datasette"], Path("/r/x.db"), Path("/t/m.json"), 9000,
                                     immutable=False, open_browser=True, extra=["--cors"])
     assert command == ["datasette", "serve", "/r/x.db", "--metadata", "/t/m.json",
-                       "--host", "127.0.0.1", "--port", "9000", "--open", "--cors"]
+                       "--host", "127.0.0.1", "--port", "9000",
+                       "--setting", "sql_time_limit_ms", "20000", "--open", "--cors"]
     command = web.datasette_command(["datasette"], Path("/r/x.db"), Path("/t/m.json"), 9000,
                                     immutable=True, open_browser=False, extra=[])
     assert command[:3] == ["datasette", "serve", "--immutable"]
