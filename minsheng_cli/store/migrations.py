@@ -275,11 +275,84 @@ def m004_add_visit_coverage_index(db) -> None:
     db.execute("CREATE INDEX visits_group_project_date ON visits (group_id, project_code, date)")
 
 
+# The Chinese words of the codes, as the reading views show them beside the codes.  Copied
+# here, not imported from domain/values.py: a shipped migration must not change when the
+# program's labels do (tests/web/test_views.py checks they still agree).
+LABELS_M005 = {
+    "category": {"schedule": "序时进度", "quality": "建设质量", "funding": "资金保障",
+                 "feedback": "群众反映", "factors": "要素保障", "safety": "安全",
+                 "other": "其他"},
+    "severity": {"ordinary": "一般", "major": "重大"},
+    "status": {"open": "待转办", "transferred": "已转办", "responded": "已反馈",
+               "closed": "已销号", "withdrawn": "已撤回"},
+    "level": {"grassroots": "基层", "municipal": "市级"},
+    "method": {"site": "实地查看", "briefing": "听取汇报", "forum": "座谈",
+               "unannounced": "暗访"},
+    "source": {"report": "部门报送", "visit": "实地查看"},
+}
+
+
+def _label(kind: str, column: str) -> str:
+    whens = " ".join(f"WHEN '{code}' THEN '{word}'" for code, word in LABELS_M005[kind].items())
+    return f"CASE {column} {whens} END AS {kind}_zh"
+
+
+def m005_rebuild_reading_views(db) -> None:
+    """The reading views again, for Datasette and sqlite3 users who read Chinese.
+
+    ``latest_progress`` took its ``funds`` from the latest *progress* figure, so a visit that
+    recorded only the money spent (``add-visit --funds``), or a report after it without
+    funds, hid the latest sum the reports count (DESIGN.md: funds progress is the latest
+    money spent).  It now takes the latest funds figure on its own, found by index seeks as
+    the reports do (numbering every figure made a page of the view slow at 100,000
+    projects).  The views also gain the Chinese word beside each code (``category_zh`` …)
+    and ``latest_progress`` its ``year``, ``funds_date`` and ``funds_pct``; every new column
+    comes after the old ones, so readers of the old columns find them where they were."""
+    latest = """(SELECT id FROM progress
+                  WHERE project_code = p.code AND {column} IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = progress.id)
+                  ORDER BY date DESC, id DESC LIMIT 1)"""
+    statements = [
+        "DROP VIEW latest_progress",
+        f"""CREATE VIEW latest_progress AS
+           SELECT p.code, p.name, p.item, p.department, p.district, p.target, p.unit,
+                  p.budget, p.start, p.due, f.date AS figure_date, f.pct, f.done, m.funds,
+                  f.source, p.year, m.date AS funds_date,
+                  CASE WHEN p.budget > 0 AND m.funds IS NOT NULL
+                       THEN m.funds * 100.0 / p.budget END AS funds_pct,
+                  {_label("source", "f.source")}
+           FROM projects p
+           LEFT JOIN progress f ON f.id = {latest.format(column="pct")}
+           LEFT JOIN progress m ON m.id = {latest.format(column="funds")}""",
+        "DROP VIEW open_issues",
+        f"""CREATE VIEW open_issues AS
+           SELECT i.id, i.project_code AS code, p.name AS project, p.item, i.category,
+                  i.severity, i.text, COALESCE(i.department, p.department) AS department,
+                  i.found_on, i.status, i.deadline, g.name AS group_name, i.created_by,
+                  {_label("category", "i.category")},
+                  {_label("severity", "i.severity")},
+                  {_label("status", "i.status")}
+           FROM issues i JOIN projects p ON p.code = i.project_code
+           LEFT JOIN supervision_groups g ON g.id = i.group_id
+           WHERE i.status IN ('open', 'transferred', 'responded')""",
+        "DROP VIEW visits_named",
+        f"""CREATE VIEW visits_named AS
+           SELECT v.id, v.date, v.project_code AS code, p.name AS project, g.name AS group_name,
+                  g.level, v.method, v.visitors, v.finding, v.suggestion, v.created_by,
+                  {_label("level", "g.level")},
+                  {_label("method", "v.method")}
+           FROM visits v JOIN projects p ON p.code = v.project_code
+           JOIN supervision_groups g ON g.id = v.group_id""",
+    ]
+    for statement in statements:
+        db.execute(statement)
+
 STEPS: list[Callable] = [
     m001_create_register,
     m002_create_reading_views,
     m003_add_corrections_and_audit_sequence,
     m004_add_visit_coverage_index,
+    m005_rebuild_reading_views,
 ]
 NAMES = [step.__name__ for step in STEPS]
 

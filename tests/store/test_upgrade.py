@@ -54,10 +54,33 @@ def test_upgrade_by_init_keeps_every_row_and_the_audit_chain(cli, tmp_path):
     result = cli("--db", str(old), "init")
     assert "applied m002_create_reading_views" in result.stderr
     assert "applied m003_add_corrections_and_audit_sequence" in result.stderr
+    assert "applied m005_rebuild_reading_views" in result.stderr
     assert same_rows(before, data_tables(old))
     cli("--db", str(old), "verify")
     con = sqlite3.connect(old)
     assert con.execute("SELECT code, pct FROM latest_progress").fetchall() == [("A", 30.0)]
+    con.close()
+
+
+def test_upgrade_from_m004_gives_latest_progress_the_latest_funds(cli, tmp_path):
+    """m005: a funds-only figure after the latest percentage is the funds the view shows
+    (before, the view took funds from the percentage's own row: none here)."""
+    old = tmp_path / "m004.db"
+    make_old_register(old)
+    con = store_db.connect(old)
+    migrations.apply(con, stop_before="m005_rebuild_reading_views")
+    with store_db.write_transaction(con, old):
+        store.insert_progress(con, OLD_CTX, [store.progress_row(
+            OLD_CTX, "A", "2021-05-10", None, None, 1200.0, "report")])
+    assert [tuple(r) for r in con.execute("SELECT pct, funds FROM latest_progress")] == [
+        (30.0, None)]
+    con.close()
+    result = cli("--db", str(old), "init")
+    assert result.stderr.startswith("applied m005_rebuild_reading_views\n")
+    con = sqlite3.connect(old)
+    assert con.execute(
+        "SELECT code, figure_date, pct, funds, funds_date, funds_pct, year FROM latest_progress"
+    ).fetchall() == [("A", "2021-04-30", 30.0, 1200.0, "2021-05-10", None, 2021)]
     con.close()
 
 

@@ -222,21 +222,29 @@ CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
 -- view latest_progress on latest_progress
 CREATE VIEW latest_progress AS
            SELECT p.code, p.name, p.item, p.department, p.district, p.target, p.unit,
-                  p.budget, p.start, p.due, f.date AS figure_date, f.pct, f.done, f.funds,
-                  f.source
-           FROM projects p LEFT JOIN (
-               SELECT project_code, date, pct, done, funds, source,
-                      ROW_NUMBER() OVER (PARTITION BY project_code ORDER BY date DESC, id DESC)
-                        AS rn
-               FROM progress pr WHERE pct IS NOT NULL
-                 AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = pr.id)) f
-             ON f.project_code = p.code AND f.rn = 1;
+                  p.budget, p.start, p.due, f.date AS figure_date, f.pct, f.done, m.funds,
+                  f.source, p.year, m.date AS funds_date,
+                  CASE WHEN p.budget > 0 AND m.funds IS NOT NULL
+                       THEN m.funds * 100.0 / p.budget END AS funds_pct,
+                  CASE f.source WHEN 'report' THEN '部门报送' WHEN 'visit' THEN '实地查看' END AS source_zh
+           FROM projects p
+           LEFT JOIN progress f ON f.id = (SELECT id FROM progress
+                  WHERE project_code = p.code AND pct IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = progress.id)
+                  ORDER BY date DESC, id DESC LIMIT 1)
+           LEFT JOIN progress m ON m.id = (SELECT id FROM progress
+                  WHERE project_code = p.code AND funds IS NOT NULL
+                    AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = progress.id)
+                  ORDER BY date DESC, id DESC LIMIT 1);
 
 -- view open_issues on open_issues
 CREATE VIEW open_issues AS
            SELECT i.id, i.project_code AS code, p.name AS project, p.item, i.category,
                   i.severity, i.text, COALESCE(i.department, p.department) AS department,
-                  i.found_on, i.status, i.deadline, g.name AS group_name, i.created_by
+                  i.found_on, i.status, i.deadline, g.name AS group_name, i.created_by,
+                  CASE i.category WHEN 'schedule' THEN '序时进度' WHEN 'quality' THEN '建设质量' WHEN 'funding' THEN '资金保障' WHEN 'feedback' THEN '群众反映' WHEN 'factors' THEN '要素保障' WHEN 'safety' THEN '安全' WHEN 'other' THEN '其他' END AS category_zh,
+                  CASE i.severity WHEN 'ordinary' THEN '一般' WHEN 'major' THEN '重大' END AS severity_zh,
+                  CASE i.status WHEN 'open' THEN '待转办' WHEN 'transferred' THEN '已转办' WHEN 'responded' THEN '已反馈' WHEN 'closed' THEN '已销号' WHEN 'withdrawn' THEN '已撤回' END AS status_zh
            FROM issues i JOIN projects p ON p.code = i.project_code
            LEFT JOIN supervision_groups g ON g.id = i.group_id
            WHERE i.status IN ('open', 'transferred', 'responded');
@@ -244,6 +252,8 @@ CREATE VIEW open_issues AS
 -- view visits_named on visits_named
 CREATE VIEW visits_named AS
            SELECT v.id, v.date, v.project_code AS code, p.name AS project, g.name AS group_name,
-                  g.level, v.method, v.visitors, v.finding, v.suggestion, v.created_by
+                  g.level, v.method, v.visitors, v.finding, v.suggestion, v.created_by,
+                  CASE g.level WHEN 'grassroots' THEN '基层' WHEN 'municipal' THEN '市级' END AS level_zh,
+                  CASE v.method WHEN 'site' THEN '实地查看' WHEN 'briefing' THEN '听取汇报' WHEN 'forum' THEN '座谈' WHEN 'unannounced' THEN '暗访' END AS method_zh
            FROM visits v JOIN projects p ON p.code = v.project_code
            JOIN supervision_groups g ON g.id = v.group_id;
