@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from minsheng_cli import __version__
-from minsheng_cli.cli import audit, imports, register, reports, supervision
+from minsheng_cli.cli import audit, imports, inspection, register, reports, supervision
 from minsheng_cli.cli.common import MinshengGroup, State, default_db_path, resolve_actor
 from minsheng_cli.i18n import LANGS, resolve_lang
 
@@ -54,6 +54,7 @@ supervision.install(app)
 reports.install(app)
 app.add_typer(imports.app, name="import")
 audit.install(app)
+inspection.install(app)
 
 
 def main() -> None:
