@@ -13,7 +13,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from minsheng_cli.domain.errors import InvalidValue
+from minsheng_cli.domain.errors import InvalidValue, UserError
 from minsheng_cli.render import document as doc
 from minsheng_cli.render.inspection_words import WORDS, period_name, status_counts
 from minsheng_cli.render.output import round_number
@@ -43,6 +43,13 @@ def write_report(report, lang: str, path: Path | None) -> None:
         doc.write_markdown(document, sys.stdout)
         return
     kind = format_of(path)
+    try:
+        write_file(document, kind, path)
+    except OSError as error:
+        raise UserError(f"output: cannot write {path} ({error.strerror or error})") from error
+
+
+def write_file(document: doc.Document, kind: str, path: Path) -> None:
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".minsheng-", suffix=path.suffix)
     os.close(handle)
     try:
