@@ -40,14 +40,16 @@ def window_coverage(db: sqlite3.Connection, windows: list[dict], as_of: str) -> 
     """Per group and window of its cadence: the project visits owed and those made
     (every group, every window, zeros included)."""
     sql = f"""
-        WITH {OWED}
+        WITH {OWED},
+        counts AS (
+            SELECT group_id, label, count(*) AS owed, sum(visited) AS visited
+            FROM owed GROUP BY group_id, label
+        )
         SELECT g.id AS group_id, g.name AS "group", g.level, g.cadence, w.label AS window,
-               w.start, w.finish AS "end",
-               (SELECT count(*) FROM owed o
-                 WHERE o.group_id = g.id AND o.label = w.label) AS owed,
-               (SELECT count(*) FROM owed o
-                 WHERE o.group_id = g.id AND o.label = w.label AND o.visited) AS visited
+               w.start, w.finish AS "end", COALESCE(c.owed, 0) AS owed,
+               COALESCE(c.visited, 0) AS visited
         FROM supervision_groups g JOIN windows w ON w.cadence = g.cadence
+        LEFT JOIN counts c ON c.group_id = g.id AND c.label = w.label
         ORDER BY g.level DESC, g.name, w.start"""
     params = {"windows": json.dumps(windows), "as_of": as_of}
     return [dict(r) for r in db.execute(sql, params)]

@@ -319,3 +319,16 @@ def test_an_unwritable_folder_is_exit_2(zh, tmp_path):
     finally:
         folder.chmod(0o700)
     assert not target.exists()
+
+
+def test_text_with_markup_and_line_breaks_survives(standard, tmp_path):
+    standard("flag", "P2", "--category", "其他", "--text", "热线<转接>&\n第二行 | *未*归并")
+    path = tmp_path / "r.docx"
+    standard("report", "-o", str(path))
+    [table] = [t for t in tables_headed(docx.Document(str(path)), "issue") if "category" in t[0]]
+    assert [r[4] for r in table[1:]] == ["外墙渗水", "热线<转接>&\n第二行 | *未*归并"]
+    page = standard("report", "-o", str(tmp_path / "r.html")) and (
+        tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "<td>热线&lt;转接&gt;&amp;<br>第二行 | *未*归并</td>" in page
+    text = standard("report").stdout
+    assert "| 热线\\<转接\\>&<br>第二行 \\| \\*未\\*归并 |" in text
