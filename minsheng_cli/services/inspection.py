@@ -132,7 +132,7 @@ def inspection_report(reg: Register, period: Period, as_of: date) -> InspectionR
     issues = [i for i in store.issues_at(reg.db, period.start.isoformat(), day.isoformat())
               if i["code"] in codes]
     common = common_issues(reg, day, issues)
-    in_common = {i for row in common for i in row["issue_ids"]}
+    common_categories = {row["category"] for row in common}
     return InspectionReport(
         period=period, as_of=day,
         rules={"yellow_lag": float(settings["yellow_lag"]),
@@ -146,7 +146,7 @@ def inspection_report(reg: Register, period: Period, as_of: date) -> InspectionR
         missed_visits=[v for v in store.missed_visits(reg.db, windows_of(period, day),
                                                       day.isoformat()) if v["code"] in codes],
         issues=issues, common_issues=common,
-        individual_issues=individual(issues, in_common),
+        individual_issues=individual(issues, common_categories),
         issues_overdue=[i for i in late.sections["issues_overdue"] if i["code"] in codes],
         late={name: [r for r in late.sections[name] if r["code"] in codes]
               for name in reports.PROJECT_SECTIONS},
@@ -239,8 +239,9 @@ def common_issues(reg: Register, day: date, issues: list[dict]) -> list[dict]:
             for row in rows if row["scope"] == "category"]
 
 
-def individual(issues: list[dict], in_common: set[int]) -> list[dict]:
-    """The issues (found in the period, or still open at the date) outside the common ones;
-    major ones first, then by the day found."""
-    chosen = [i for i in issues if i["id"] not in in_common]
+def individual(issues: list[dict], common_categories: set[str]) -> list[dict]:
+    """The issues (found in the period, or still open at the date) of the categories that
+    are not common (个性问题), whatever their status; major ones first, then by the day
+    found.  Closed issues of a common category are only counted."""
+    chosen = [i for i in issues if i["category"] not in common_categories]
     return sorted(chosen, key=lambda i: (i["severity"] != "major", i["found_on"], i["id"]))
