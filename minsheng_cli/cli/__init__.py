@@ -8,7 +8,16 @@ from typing import Annotated
 import typer
 
 from minsheng_cli import __version__
-from minsheng_cli.cli import audit, imports, publish, register, reports, supervision, web
+from minsheng_cli.cli import (
+    audit,
+    imports,
+    inspection,
+    publish,
+    register,
+    reports,
+    supervision,
+    web,
+)
 from minsheng_cli.cli.common import MinshengGroup, State, default_db_path, resolve_actor
 from minsheng_cli.i18n import LANGS, resolve_lang
 
@@ -54,6 +63,7 @@ supervision.install(app)
 reports.install(app)
 app.add_typer(imports.app, name="import")
 audit.install(app)
+inspection.install(app)
 publish.install(app)
 web.install(app)
 

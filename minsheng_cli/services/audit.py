@@ -25,11 +25,13 @@ from minsheng_cli.store.audit import ROW_KEYS, WriteContext
 # -- common issues and duplicate visits ------------------------------------------------------
 
 
-def common_issues(reg: Register, min_projects: int) -> list[dict]:
-    """Categories (and category × department) whose open issues span ``min_projects``."""
+def common_issues(reg: Register, min_projects: int, as_of: date | None = None) -> list[dict]:
+    """Categories (and category × department) whose open issues span ``min_projects``:
+    open now, or open at the end of ``as_of`` (a report on that date)."""
     if min_projects < 1:
         raise InvalidValue("min-projects", min_projects, "a whole number of projects, 1 or more")
-    return queries_issues.common_issues(reg.db, workflow.OPEN_STATUSES, min_projects)
+    return queries_issues.common_issues(reg.db, workflow.OPEN_STATUSES, min_projects,
+                                        as_of.isoformat() if as_of else None)
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Sequence
 
+from minsheng_cli.store.coverage import issues_as_of
+
 
 def marks(values: Sequence) -> str:
     return ", ".join("?" * len(values))
@@ -47,37 +49,55 @@ def transfer_list_rows(
     return [dict(r) for r in db.execute(sql, params)]
 
 
-COMMON_ISSUES_SQL = """
-    WITH live AS (
+# Open issues: as the issues table holds them now, or as they stood at the end of :as_of
+# (rebuilt from issue_events, so that a report on a past date does not move later).
+LIVE_NOW = """
+    live AS (
         SELECT i.id, i.category, i.project_code,
                COALESCE(i.department, p.department) AS department
         FROM issues i JOIN projects p ON p.code = i.project_code
         WHERE i.status IN ({statuses})
-    )
+    )"""
+LIVE_AS_OF = """{issues_as_of},
+    live AS (
+        SELECT i.id, i.category, i.project_code,
+               COALESCE(i.department, p.department) AS department
+        FROM issues_as_of i JOIN projects p ON p.code = i.project_code
+        WHERE i.status IN ({statuses})
+    )"""
+
+COMMON_ISSUES_SQL = """
+    WITH {live}
     SELECT 'category' AS scope, category, NULL AS department,
            count(DISTINCT project_code) AS projects, count(*) AS issues,
            group_concat(DISTINCT project_code) AS codes, group_concat(id) AS issue_ids
     FROM live GROUP BY category
-    HAVING count(DISTINCT project_code) >= ?
+    HAVING count(DISTINCT project_code) >= :min_projects
     UNION ALL
     SELECT 'category_department', category, department,
            count(DISTINCT project_code), count(*),
            group_concat(DISTINCT project_code), group_concat(id)
     FROM live GROUP BY category, department
-    HAVING count(DISTINCT project_code) >= ?
+    HAVING count(DISTINCT project_code) >= :min_projects
     ORDER BY 1, 4 DESC, 2, 3"""
 
 
 def common_issues(
-    db: sqlite3.Connection, statuses: Sequence[str], min_projects: int
+    db: sqlite3.Connection, statuses: Sequence[str], min_projects: int,
+    as_of: str | None = None,
 ) -> list[dict]:
-    """Categories, and category × department, whose issues span ``min_projects`` projects.
+    """Categories, and category × department, whose issues span ``min_projects`` projects;
+    the issues in ``statuses`` now, or at the end of ``as_of`` when it is given.
 
     ``codes`` and ``issue_ids`` come back as sorted lists.
     """
-    sql = COMMON_ISSUES_SQL.format(statuses=marks(statuses))
+    params = {f"s{i}": s for i, s in enumerate(statuses)}
+    marks_ = ", ".join(f":{k}" for k in params)
+    live = (LIVE_NOW.format(statuses=marks_) if as_of is None
+            else LIVE_AS_OF.format(issues_as_of=issues_as_of(), statuses=marks_))
+    sql = COMMON_ISSUES_SQL.format(live=live)
     rows = []
-    for r in db.execute(sql, [*statuses, min_projects, min_projects]):
+    for r in db.execute(sql, {**params, "min_projects": min_projects, "as_of": as_of}):
         row = dict(r)
         row["codes"] = sorted(row["codes"].split(","))
         row["issue_ids"] = sorted(int(i) for i in row["issue_ids"].split(","))
