@@ -18,6 +18,7 @@ from minsheng_cli.domain.model import (
     check_not_future,
 )
 from minsheng_cli.domain.periods import Period
+from minsheng_cli.domain.progress_series import ProgressSeries, progress_series
 from minsheng_cli.services import Register
 from minsheng_cli.store import migrations
 from minsheng_cli.store import register as store
@@ -85,15 +86,17 @@ class ProjectCard:
     issues: list[dict]
     groups: list[str] = field(default_factory=list)
     standing: dict = field(default_factory=dict)
+    series: ProgressSeries | None = None  # progress over time, when read at a date
 
 
-def project_card(reg: Register, code: str) -> ProjectCard:
+def project_card(reg: Register, code: str, as_of: date | None = None) -> ProjectCard:
+    """The card; with ``as_of``, also its progress series (进度曲线) up to that date."""
     project = require_project(reg, code)
     visits = [
         {**v, "photos": store.visit_photos(reg.db, v["id"])}
         for v in store.list_visits(reg.db, code=code)
     ]
-    return ProjectCard(
+    card = ProjectCard(
         project=project,
         plan=store.plan_points(reg.db, code),
         progress=store.progress_history(reg.db, code),
@@ -101,6 +104,10 @@ def project_card(reg: Register, code: str) -> ProjectCard:
         issues=store.list_issues(reg.db, code=code),
         groups=store.project_groups(reg.db, code),
     )
+    if as_of is not None:
+        card.series = progress_series(project, card.plan, card.progress, as_of,
+                                      settings(reg)["schedule_basis"])
+    return card
 
 
 def add_plan_point(reg: Register, ctx: WriteContext, code: str, day: date, pct: float) -> int:
