@@ -21,6 +21,7 @@ from minsheng_cli.cli.common import (
     today,
 )
 from minsheng_cli.domain import values
+from minsheng_cli.domain.errors import UserError
 
 DEVIATION_COLUMNS = (
     "code", "name", "item", "department", "district", "expected_pct:pct", "actual_pct:pct",
@@ -54,6 +55,8 @@ def deviation(
     light: Annotated[str | None, typer.Option(help="Only these lights, e.g. red,yellow "
                                               "(红,黄)")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Roll up: item")] = None,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw a bar per project (or item) "
+                                        "with its 序时进度 mark, for the terminal")] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Schedule deviation (序时进度): expected vs actual progress, light, forecast."""
@@ -62,17 +65,36 @@ def deviation(
 
     day = as_of_or_today(as_of)
     lights = parse_lights(light)
+    show = chart_of(ctx, fmt) if chart else emit
     if by is not None:
         if by.strip().lower() not in ("item", "事项"):
             raise values.InvalidValue("by", by, "item")
         rows = reports.deviation_by_item(register(ctx), day)
-        emit(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, empty="no projects in the register")
+        show(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, empty="no projects in the register")
         return
     rows = reports.deviation(register(ctx), day, item=item, department=department,
                              district=district, lights=lights)
     say(f"as of {day}")
     columns = DEVIATION_COLUMNS if output_format(fmt) != "table" else DEVIATION_TABLE
-    emit(ctx, rows, cols(*columns), fmt, empty="no projects found")
+    show(ctx, rows, cols(*columns), fmt, empty="no projects found")
+
+
+def chart_of(ctx: typer.Context, fmt: str | None):
+    """``emit``'s twin for --chart: the same rows drawn as bars (plain when piped, since
+    the chart was asked for); a machine format with --chart is a usage error."""
+    if fmt is not None and output_format(fmt) != "table":
+        raise UserError(f"--chart is for the terminal (table format), not --format {fmt}; "
+                        "leave out one of them")
+
+    def draw(ctx, rows, columns, fmt, *, empty):
+        from minsheng_cli.render import charts
+
+        if not rows:
+            say(f"minsheng: {empty}")
+            return
+        charts.write_bar_chart(rows, state(ctx).lang)
+
+    return draw
 
 
 def overdue(
