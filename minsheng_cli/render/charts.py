@@ -150,8 +150,7 @@ def progress_chart(series, width: int, lang: str, light: str | None = None) -> l
     plot = max(min(width, MAX_WIDTH) - MARGIN, MIN_PLOT)
     x = Days(series.start, series.end, plot)
     grid = Grid(plot, HEIGHT + 1)
-    for col in range(plot):
-        grid.put(level(series.expected_at(x.day_ended(col))), col, "·", "expected")
+    draw_expected(grid, x, series)
     style = light or "actual"
     if series.as_of >= series.start:
         draw_actual(grid, x, series, style)
@@ -165,6 +164,19 @@ def progress_chart(series, width: int, lang: str, light: str | None = None) -> l
         lines.append(joined([(label, "axis"), *grid.line(row)]))
     lines += x_axis(series, x, plot)
     return lines + legend(series, lang, style, min(width, MAX_WIDTH))
+
+
+def draw_expected(grid: Grid, x: Days, series) -> None:
+    """The 序时进度 line in dots; a steep stretch (a plan point soon after another) is
+    dotted down the column rather than left as a gap."""
+    before = None
+    for col in range(grid.width):
+        row = level(series.expected_at(x.day_ended(col)))
+        low, high = (row, row) if before is None else sorted((before, row))
+        for dot in range(low, high + 1):
+            if dot == row or dot != before:
+                grid.put(dot, col, "·", "expected")
+        before = row
 
 
 def draw_actual(grid: Grid, x: Days, series, style: str) -> None:

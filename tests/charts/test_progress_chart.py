@@ -93,3 +93,9 @@ def test_colour_follows_the_light_and_plain_has_none():
     assert "\x1b[2m·" in coloured  # the expected line is dim
     assert "\x1b" not in "\n".join(plain(line) for line in lines)
     assert [plain(line) for line in lines] == lines_of(SCHOOLS, 60)
+
+
+def test_a_steep_plan_is_dotted_down_the_column():
+    lines = lines_of(series(plan=[("2021-06-30", 10), ("2021-07-02", 90)]), 60)
+    jump = lines[4].index("·")  # the 50 % row
+    assert [line[jump] for line in lines[2:7]] == ["·"] * 5
