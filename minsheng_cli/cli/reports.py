@@ -79,14 +79,16 @@ def deviation(
     show(ctx, rows, cols(*columns), fmt, empty="no projects found")
 
 
-def chart_of(ctx: typer.Context, fmt: str | None):
+def chart_of(ctx: typer.Context, fmt: str | None, out: Path | None = None):
     """``emit``'s twin for --chart: the same rows drawn as bars (plain when piped, since
-    the chart was asked for); a machine format with --chart is a usage error."""
+    the chart was asked for); a machine format or a file with --chart is a usage error."""
     if fmt is not None and output_format(fmt) != "table":
         raise UserError(f"--chart is for the terminal (table format), not --format {fmt}; "
                         "leave out one of them")
+    if out is not None:
+        raise UserError("--chart is for the terminal, not a file (-o); leave out one of them")
 
-    def draw(ctx, rows, columns, fmt, *, empty):
+    def draw(ctx, rows, columns, fmt, *, empty, out=None):
         from minsheng_cli.render import charts
 
         if not rows:
