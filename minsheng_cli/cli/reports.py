@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from os import PathLike
 from pathlib import Path
 from typing import Annotated
 
@@ -79,7 +80,7 @@ def deviation(
     show(ctx, rows, cols(*columns), fmt, empty="no projects found")
 
 
-def chart_of(ctx: typer.Context, fmt: str | None, out: Path | None = None):
+def chart_of(ctx: typer.Context, fmt: str | None, out: PathLike[str] | None = None):
     """``emit``'s twin for --chart: the same rows drawn as bars (plain when piped, since
     the chart was asked for); a machine format or a file with --chart is a usage error."""
     if fmt is not None and output_format(fmt) != "table":
