@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from os import PathLike
 from pathlib import Path
 from typing import Annotated
 
@@ -80,9 +79,10 @@ def deviation(
     show(ctx, rows, cols(*columns), fmt, empty="no projects found")
 
 
-def chart_of(ctx: typer.Context, fmt: str | None, out: PathLike[str] | None = None):
+def chart_of(ctx: typer.Context, fmt: str | None, out: object = None):
     """``emit``'s twin for --chart: the same rows drawn as bars (plain when piped, since
-    the chart was asked for); a machine format or a file with --chart is a usage error."""
+    the chart was asked for); a machine format or a file (``out``, -o FILE) with --chart
+    is a usage error."""
     if fmt is not None and output_format(fmt) != "table":
         raise UserError(f"--chart is for the terminal (table format), not --format {fmt}; "
                         "leave out one of them")
