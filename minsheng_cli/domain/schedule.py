@@ -219,9 +219,8 @@ def forecast(figures: Sequence[tuple[date, float]], as_of: date, window: int = 3
     pace = (last_pct - first_pct) / (last_day - first_day).days
     if pace <= 0:
         return None
-    days = math.ceil(round((100 - last_pct) / pace, _PRECISION))
-    try:
-        return last_day + timedelta(days=days)
+    try:  # a pace of 1e-313 pp a day divides to infinity: beyond the calendar too
+        return last_day + timedelta(days=math.ceil(round((100 - last_pct) / pace, _PRECISION)))
     except OverflowError:
         return None
 
