@@ -28,6 +28,7 @@ SGR = {
     "expected": "2", "track": "2", "mark": "1", "today": "36", "axis": "2",
 }
 
+# The charts' own words, kept with them as cards.py keeps its section titles.
 WORDS = {
     "actual": ("实际进度", "actual"),
     "expected": ("序时进度", "expected (序时进度)"),
