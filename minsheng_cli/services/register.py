@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from minsheng_cli.domain import settings as domain_settings
 from minsheng_cli.domain.errors import Conflict, InvalidValue, NotFound
@@ -18,11 +19,13 @@ from minsheng_cli.domain.model import (
     check_not_future,
 )
 from minsheng_cli.domain.periods import Period
-from minsheng_cli.domain.progress_series import ProgressSeries, progress_series
 from minsheng_cli.services import Register
 from minsheng_cli.store import migrations
 from minsheng_cli.store import register as store
 from minsheng_cli.store.audit import WriteContext
+
+if TYPE_CHECKING:
+    from minsheng_cli.domain.progress_series import ProgressSeries
 
 # -- lookups that name what is accepted ------------------------------------------------------
 
@@ -105,6 +108,8 @@ def project_card(reg: Register, code: str, as_of: date | None = None) -> Project
         groups=store.project_groups(reg.db, code),
     )
     if as_of is not None:
+        from minsheng_cli.domain.progress_series import progress_series  # show only
+
         card.series = progress_series(project, card.plan, card.progress, as_of,
                                       settings(reg)["schedule_basis"])
     return card
