@@ -158,14 +158,15 @@ def show(
     ctx: typer.Context, code: CodeArg, as_of: AsOfOpt = None, fmt: FormatOpt = None
 ) -> None:
     """One project's whole card: where it stands against 序时进度, plan points, progress
-    history, visits, issues."""
+    history, visits, issues; in the table format, a chart of its progress against 序时进度
+    under it (plain when piped with -f table)."""
     from minsheng_cli.render import cards
     from minsheng_cli.services import register as uses
     from minsheng_cli.services import reports
 
-    reg = register(ctx)
-    card = uses.project_card(reg, code)
-    card.standing = reports.standing(reg, code, as_of_or_today(as_of))
+    reg, day = register(ctx), as_of_or_today(as_of)
+    card = uses.project_card(reg, code, day)
+    card.standing = reports.standing(reg, code, day)
     cards.write_project_card(card, output_format(fmt), state(ctx).lang)
 
 

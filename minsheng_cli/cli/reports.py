@@ -22,6 +22,7 @@ from minsheng_cli.cli.common import (
     today,
 )
 from minsheng_cli.domain import values
+from minsheng_cli.domain.errors import UserError
 
 DEVIATION_COLUMNS = (
     "code", "name", "item", "department", "district", "expected_pct:pct", "actual_pct:pct",
@@ -56,6 +57,8 @@ def deviation(
                                               "(红,黄)")] = None,
     by: Annotated[str | None, typer.Option("--by", help="Roll up: item")] = None,
     out: OutputOpt = None,
+    chart: Annotated[bool, typer.Option("--chart", help="Draw a bar per project (or item) "
+                                        "with its 序时进度 mark, for the terminal")] = False,
     fmt: FormatOpt = None,
 ) -> None:
     """Schedule deviation (序时进度): expected vs actual progress, light, forecast."""
@@ -64,18 +67,40 @@ def deviation(
 
     day = as_of_or_today(as_of)
     lights = parse_lights(light)
+    show = chart_of(ctx, fmt, out) if chart else emit
     if by is not None:
         if by.strip().lower() not in ("item", "事项"):
             raise values.InvalidValue("by", by, "item")
         rows = reports.deviation_by_item(register(ctx), day)
-        emit(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, out=out,
+        show(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, out=out,
              empty="no projects in the register")
         return
     columns = DEVIATION_COLUMNS if output_format(fmt, out) != "table" else DEVIATION_TABLE
     rows = reports.deviation(register(ctx), day, item=item, department=department,
                              district=district, lights=lights)
     say(f"as of {day}")
-    emit(ctx, rows, cols(*columns), fmt, out=out, empty="no projects found")
+    show(ctx, rows, cols(*columns), fmt, out=out, empty="no projects found")
+
+
+def chart_of(ctx: typer.Context, fmt: str | None, out: object = None):
+    """``emit``'s twin for --chart: the same rows drawn as bars (plain when piped, since
+    the chart was asked for); a machine format or a file (``out``, -o FILE) with --chart
+    is a usage error."""
+    if fmt is not None and output_format(fmt) != "table":
+        raise UserError(f"--chart is for the terminal (table format), not --format {fmt}; "
+                        "leave out one of them")
+    if out is not None:
+        raise UserError("--chart is for the terminal, not a file (-o); leave out one of them")
+
+    def draw(ctx, rows, columns, fmt, *, empty, out=None):
+        from minsheng_cli.render import charts
+
+        if not rows:
+            say(f"minsheng: {empty}")
+            return
+        charts.write_bar_chart(rows, state(ctx).lang)
+
+    return draw
 
 
 def overdue(

@@ -89,6 +89,18 @@ def expected_pct(
     The knots are the plan points (节点计划) when there are any, else the month-ends when
     ``basis`` is "months", else none: plain linear by days, inclusive of both ends.
     """
+    return _interpolate(expected_knots(start, due, plan, basis), as_of)
+
+
+def expected_knots(
+    start: date,
+    due: date,
+    plan: Sequence[tuple[date, float]] = (),
+    basis: str = "days",
+) -> list[tuple[date, float]]:
+    """The corners of the 序时进度 line, in date order: (start − 1 day, 0), the plan points
+    or month-ends in force, (due, 100).  ``expected_pct`` is linear by days between them
+    (and what a chart draws through them)."""
     _check_basis(basis)
     if due < start:
         raise InvalidValue("due", due.isoformat(), f"a date on or after start {start}")
@@ -96,8 +108,7 @@ def expected_pct(
     # Points that all fall outside the project's dates leave no plan: the basis applies.
     if not inner and basis == "months":
         inner = _month_end_knots(start, due)
-    knots = [(start - ONE_DAY, 0.0), *inner, (due, 100.0)]
-    return _interpolate(knots, as_of)
+    return [(start - ONE_DAY, 0.0), *inner, (due, 100.0)]
 
 
 def _plan_knots(
@@ -208,9 +219,8 @@ def forecast(figures: Sequence[tuple[date, float]], as_of: date, window: int = 3
     pace = (last_pct - first_pct) / (last_day - first_day).days
     if pace <= 0:
         return None
-    days = math.ceil(round((100 - last_pct) / pace, _PRECISION))
-    try:
-        return last_day + timedelta(days=days)
+    try:  # a pace of 1e-313 pp a day divides to infinity: beyond the calendar too
+        return last_day + timedelta(days=math.ceil(round((100 - last_pct) / pace, _PRECISION)))
     except OverflowError:
         return None
 

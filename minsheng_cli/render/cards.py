@@ -51,6 +51,8 @@ def write_project_card(card, fmt: str, lang: str, out=None) -> None:
         for name, rows in sections.items():
             columns = SECTIONS[name][1]
             data[name] = [{c.key: machine_value(r.get(c.key)) for c in columns} for r in rows]
+        if card.series is not None:
+            data["series"] = series_json(card.series)
         dump_json(data, out, fmt=fmt)
         return
     project = {**card.project, "groups": card.groups, **card.standing}
@@ -68,6 +70,34 @@ def write_project_card(card, fmt: str, lang: str, out=None) -> None:
             write_rows(rows, columns, fmt, lang, out)
         else:
             out.write(("（无）" if lang == "zh" else "(none)") + "\n")
+    if fmt == "table" and card.series is not None:
+        write_progress_chart(card, lang, out)
+
+
+CHART_TITLE = ("进度曲线", "Progress over time")
+
+
+def write_progress_chart(card, lang: str, out) -> None:
+    """Under the card, where a terminal leaves the last lines in view: the progress chart,
+    coloured by the project's light on a terminal, plain through a pipe."""
+    from minsheng_cli.render import charts
+
+    out.write(f"\n{section_title(CHART_TITLE, lang)}\n")
+    lines = charts.progress_chart(card.series, charts.terminal_width(), lang,
+                                  card.standing.get("light"))
+    charts.write_lines(lines, out)
+
+
+def series_json(series) -> dict:
+    """``show -f json``'s ``series``: the corners of the 序时进度 line and the figures that
+    count, up to ``as_of`` (a script can draw the chart from them)."""
+    return {
+        "as_of": series.as_of.isoformat(),
+        "expected": [{"date": d.isoformat(), "pct": machine_value(p)}
+                     for d, p in series.expected_knots()],
+        "actual": [{"date": f.date.isoformat(), "pct": machine_value(f.pct),
+                    "source": f.source, "id": f.id} for f in series.figures],
+    }
 
 
 ISSUE_FIELDS = cols(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from minsheng_cli.domain import settings as domain_settings
 from minsheng_cli.domain.errors import Conflict, InvalidValue, NotFound
@@ -22,6 +23,9 @@ from minsheng_cli.services import Register
 from minsheng_cli.store import migrations
 from minsheng_cli.store import register as store
 from minsheng_cli.store.audit import WriteContext
+
+if TYPE_CHECKING:
+    from minsheng_cli.domain.progress_series import ProgressSeries
 
 # -- lookups that name what is accepted ------------------------------------------------------
 
@@ -85,15 +89,17 @@ class ProjectCard:
     issues: list[dict]
     groups: list[str] = field(default_factory=list)
     standing: dict = field(default_factory=dict)
+    series: ProgressSeries | None = None  # progress over time, when read at a date
 
 
-def project_card(reg: Register, code: str) -> ProjectCard:
+def project_card(reg: Register, code: str, as_of: date | None = None) -> ProjectCard:
+    """The card; with ``as_of``, also its progress series (进度曲线) up to that date."""
     project = require_project(reg, code)
     visits = [
         {**v, "photos": store.visit_photos(reg.db, v["id"])}
         for v in store.list_visits(reg.db, code=code)
     ]
-    return ProjectCard(
+    card = ProjectCard(
         project=project,
         plan=store.plan_points(reg.db, code),
         progress=store.progress_history(reg.db, code),
@@ -101,6 +107,12 @@ def project_card(reg: Register, code: str) -> ProjectCard:
         issues=store.list_issues(reg.db, code=code),
         groups=store.project_groups(reg.db, code),
     )
+    if as_of is not None:
+        from minsheng_cli.domain.progress_series import progress_series  # show only
+
+        card.series = progress_series(project, card.plan, card.progress, as_of,
+                                      settings(reg)["schedule_basis"])
+    return card
 
 
 def add_plan_point(reg: Register, ctx: WriteContext, code: str, day: date, pct: float) -> int:

@@ -388,3 +388,9 @@ def test_pct_of_target():
         pct_of_target(5, 0)
     with pytest.raises(InvalidValue):
         pct_of_target(float("nan"), 10)
+
+
+def test_forecast_of_a_vanishing_pace_is_none_not_an_overflow():
+    # Found by hypothesis (tests/reports/test_sql_matches_rules.py): 2.2e-313 pp in a day.
+    figures = [(date(2019, 12, 1), 0.0), (date(2019, 12, 2), 2.2250738585e-313)]
+    assert forecast(figures, date(2019, 12, 2)) is None
