@@ -10,6 +10,7 @@ import typer
 from minsheng_cli import __version__
 from minsheng_cli.cli import audit, imports, register, reports, supervision
 from minsheng_cli.cli.common import MinshengGroup, State, default_db_path, resolve_actor
+from minsheng_cli.cli.completion import choices
 from minsheng_cli.i18n import LANGS, resolve_lang
 
 app = typer.Typer(
@@ -19,7 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -35,7 +36,8 @@ def main_options(
     db: Annotated[Path | None, typer.Option(
         "--db", help="Register file (default: MINSHENG_DB, else the per-user data dir)")] = None,
     lang: Annotated[str | None, typer.Option(
-        "--lang", help="zh | en (default: MINSHENG_LANG, else the locale)")] = None,
+        "--lang", help="zh | en (default: MINSHENG_LANG, else the locale)",
+        autocompletion=choices(*LANGS))] = None,
     by: Annotated[str | None, typer.Option(
         "--by", help="Who records (default: MINSHENG_USER, else the login name)")] = None,
     version: Annotated[bool, typer.Option(
