@@ -10,8 +10,9 @@ register, an old schema, a locked or broken file) means no candidates: a traceba
 middle of the user's command line would be worse than nothing.
 """
 
-from __future__ import annotations
-
+# No ``from __future__ import annotations`` here: Typer reads every callback's signature
+# each time it builds the command tree, and string annotations cost an eval each, on every
+# run of every command.
 import unicodedata
 from collections.abc import Callable
 from pathlib import Path
