@@ -134,32 +134,47 @@ def issue_ids(
     """
     if prefix and not (prefix.isascii() and prefix.isdigit() and prefix[0] != "0"):
         return []
-    status_sql = ""
-    params: dict = {}
-    if statuses:
-        status_sql = " AND +status IN (" + ", ".join(f":s{i}" for i in range(len(statuses))) + ")"
-        params = {f"s{i}": s for i, s in enumerate(statuses)}
+    params = {f"s{i}": s for i, s in enumerate(statuses or ())}
+    status_sql = _status_filter(db, params)
     biggest = db.execute("SELECT max(id) FROM issues").fetchone()[0] or 0
     ranges = _id_ranges(prefix, biggest)
-    select = "SELECT id, project_code, status, text FROM issues WHERE id BETWEEN :lo AND :hi"
-    rows: list = []
+    select = f"SELECT id FROM issues WHERE id BETWEEN :lo AND :hi{status_sql}"
+    ids: list[int] = []
     for lo, hi in reversed(ranges):  # the longest ids are the newest
-        if len(rows) > limit:
+        if len(ids) > limit:
             break
-        rows += db.execute(f"{select}{status_sql} ORDER BY id DESC LIMIT :limit",
-                           {**params, "lo": lo, "hi": hi, "limit": limit + 1 - len(rows)}
-                           ).fetchall()
-    if len(rows) <= limit:
-        return rows
-    # The ids that sort first and last as text, so that the shell's common prefix is true.
-    ends = []
-    for lo, hi in ranges:
-        ends += db.execute(f"SELECT * FROM ({select}{status_sql} ORDER BY id LIMIT 1) UNION ALL "
-                           f"SELECT * FROM ({select}{status_sql} ORDER BY id DESC LIMIT 1)",
-                           {**params, "lo": lo, "hi": hi}).fetchall()
-    first, last = min(ends, key=lambda r: str(r[0])), max(ends, key=lambda r: str(r[0]))
-    kept = [r for r in rows if r[0] not in (first[0], last[0])][: limit - 2]
-    return sorted({r[0]: r for r in (first, *kept, last)}.values(), key=lambda r: -r[0])
+        ids += [r[0] for r in db.execute(f"{select} ORDER BY id DESC LIMIT :limit",
+                                         {**params, "lo": lo, "hi": hi,
+                                          "limit": limit + 1 - len(ids)})]
+    if len(ids) > limit:
+        # The ids that sort first and last as text, so that the shell's common prefix is true.
+        ends = []
+        for lo, hi in ranges:
+            ends += [r[0] for r in db.execute(
+                f"SELECT * FROM ({select} ORDER BY id LIMIT 1) UNION ALL "
+                f"SELECT * FROM ({select} ORDER BY id DESC LIMIT 1)",
+                {**params, "lo": lo, "hi": hi})]
+        first, last = min(ends, key=str), max(ends, key=str)
+        ids = [first, *[i for i in ids if i not in (first, last)][: limit - 2], last]
+    marks = ", ".join("?" * len(ids))
+    rows = db.execute(f"SELECT id, project_code, status, text FROM issues WHERE id IN ({marks})",
+                      ids).fetchall()
+    return sorted(rows, key=lambda r: -r[0])
+
+
+# Fewer issues than this in the wanted statuses: find them through the status index;
+# more: walk the ids newest first and skip the others, which soon finds enough.
+SPARSE_STATUS = 2000
+
+
+def _status_filter(db: sqlite3.Connection, params: dict) -> str:
+    if not params:
+        return ""
+    wanted = ", ".join(f":{name}" for name in params)
+    few = db.execute(f"SELECT count(*) FROM (SELECT 1 FROM issues WHERE status IN ({wanted}) "
+                     f"LIMIT {SPARSE_STATUS})", params).fetchone()[0] < SPARSE_STATUS
+    # A unary + keeps SQLite from choosing the status index.
+    return f" AND {'' if few else '+'}status IN ({wanted})"
 
 
 def _id_ranges(prefix: str, biggest: int) -> list[tuple[int, int]]:
