@@ -87,22 +87,21 @@ def distinct_values(db: sqlite3.Connection, column: str, prefix: str, limit: int
     ``item`` is indexed behind ``year``, so it is stepped through year by year.
     """
     table = VALUE_COLUMNS[column]  # a KeyError for anything else: no SQL from outside
+    scopes: list[tuple[str, dict]] = [("1", {})]
     if column == "item":
-        found: set[str] = set()
-        for year in _steps(db, table, "year", None, None):
-            found.update(_steps(db, table, "item", prefix, limit + 1, where="year = :year",
-                                extra={"year": year}))
-        ordered = sorted(found)
-    else:
-        ordered = _steps(db, table, column, prefix, limit + 1)
+        scopes = [("year = :year", {"year": y}) for y in _steps(db, table, "year", "", None)]
+    found: set[str] = set()
+    for where, extra in scopes:
+        found.update(_steps(db, table, column, prefix, limit + 1, where, extra))
+    ordered = sorted(found)  # code point order, as SQLite's BINARY order of UTF-8
     if len(ordered) <= limit:
         return ordered
-    return ordered[: limit - 1] + [_last_value(db, table, column, prefix)]
+    lasts = [_last_value(db, table, column, prefix, where, extra) for where, extra in scopes]
+    return ordered[: limit - 1] + [max(v for v in lasts if v is not None)]
 
 
 def _steps(db, table, column, prefix, limit, where="1", extra=None) -> list:
     """Distinct non-null values of ``column`` (from ``prefix``), one index probe each."""
-    params = {"hi": (prefix or "") + TOP, **(extra or {})}
     found: list = []
     last = prefix if prefix else None
     op = ">="
@@ -111,7 +110,7 @@ def _steps(db, table, column, prefix, limit, where="1", extra=None) -> list:
             sql = f"SELECT min({column}) FROM {table} WHERE {where} AND {column} IS NOT NULL"
         else:
             sql = f"SELECT min({column}) FROM {table} WHERE {where} AND {column} {op} :last"
-        value = db.execute(sql, {**params, "last": last}).fetchone()[0]
+        value = db.execute(sql, {**(extra or {}), "last": last}).fetchone()[0]
         if value is None or (prefix and not str(value).startswith(prefix)):
             break
         found.append(value)
@@ -119,9 +118,10 @@ def _steps(db, table, column, prefix, limit, where="1", extra=None) -> list:
     return found
 
 
-def _last_value(db, table, column, prefix) -> str:
-    sql = f"SELECT max({column}) FROM {table} WHERE {column} >= :lo AND {column} < :hi"
-    return db.execute(sql, {"lo": prefix, "hi": prefix + TOP}).fetchone()[0]
+def _last_value(db, table, column, prefix, where, extra) -> str | None:
+    sql = (f"SELECT max({column}) FROM {table} WHERE {where} AND {column} >= :lo "
+           f"AND {column} < :hi")
+    return db.execute(sql, {**extra, "lo": prefix, "hi": prefix + TOP}).fetchone()[0]
 
 
 def issue_ids(

@@ -208,3 +208,23 @@ def test_a_missing_register_is_not_created(tmp_path):
     with pytest.raises(FileNotFoundError):
         store.open_read_only(tmp_path / "none.db")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_many_distinct_values_are_cut_keeping_the_true_common_prefix(tmp_path):
+    db = build(tmp_path / "register.db", projects=0, issues=0)
+    rng = random.Random(7)
+    db.executemany(
+        "INSERT INTO projects (code, year, item, name, department, start, due, created_at, "
+        "created_by) VALUES (?, ?, ?, '项目', ?, '2021-01-01', '2021-12-31', ?, ?)",
+        [(f"Q{n}", 2019 + n % 3, f"事项{rng.randrange(300):03d}", f"部门{rng.randrange(120)}",
+          *STAMP) for n in range(3000)],
+    )
+    for column in ("item", "department"):
+        every = [r[0] for r in db.execute(f"SELECT DISTINCT {column} FROM projects")]
+        for prefix in ("", "事项1", "事项29", "部门", "部门1", "部门11", "x"):
+            wanted = [v for v in every if v.startswith(prefix)]
+            found = store.distinct_values(db, column, prefix, 50)
+            assert set(found) <= set(wanted)
+            assert len(found) == min(50, len(wanted))
+            assert common_prefix(found) == common_prefix(wanted) or not wanted
+    db.close()
