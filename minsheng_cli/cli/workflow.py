@@ -216,7 +216,8 @@ def transfer_list(
         "(a printable page per unit), .csv, .md, .json")] = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table | tsv | csv | json | jsonl | markdown | xlsx | html "
-        "(xlsx and html need -o)", autocompletion=complete.choices(*LIST_FORMATS))] = None,
+        "(xlsx and html need -o)", autocompletion=complete.choices(
+            "table", "tsv", "csv", "json", "jsonl", "markdown", "xlsx", "html"))] = None,
 ) -> None:
     """The issue list (问题清单) for the departments, grouped by unit and numbered."""
     from minsheng_cli.render.transfer_list import write_transfer_list
