@@ -19,6 +19,7 @@ from minsheng_cli.cli import (
     web,
 )
 from minsheng_cli.cli.common import MinshengGroup, State, default_db_path, resolve_actor
+from minsheng_cli.cli.completion import choices
 from minsheng_cli.i18n import LANGS, resolve_lang
 
 app = typer.Typer(
@@ -28,7 +29,7 @@ app = typer.Typer(
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,
 )
 
 
@@ -44,7 +45,8 @@ def main_options(
     db: Annotated[Path | None, typer.Option(
         "--db", help="Register file (default: MINSHENG_DB, else the per-user data dir)")] = None,
     lang: Annotated[str | None, typer.Option(
-        "--lang", help="zh | en (default: MINSHENG_LANG, else the locale)")] = None,
+        "--lang", help="zh | en (default: MINSHENG_LANG, else the locale)",
+        autocompletion=choices(*LANGS))] = None,
     by: Annotated[str | None, typer.Option(
         "--by", help="Who records (default: MINSHENG_USER, else the login name)")] = None,
     version: Annotated[bool, typer.Option(

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 
+from minsheng_cli.cli import completion as complete
 from minsheng_cli.cli.common import (
     FormatOpt,
     OutputOpt,
@@ -89,9 +90,11 @@ def overlaps(ctx: typer.Context, period: PeriodOpt = None, out: OutputOpt = None
 def log(
     ctx: typer.Context,
     project: Annotated[str | None, typer.Option("--project", help="Only this project's rows, "
-                                                "visits and issues")] = None,
+                                                "visits and issues",
+                                                autocompletion=complete.complete_code)] = None,
     issue: Annotated[int | None, typer.Option("--issue", help="Only this issue and its "
-                                              "steps")] = None,
+                                              "steps", autocompletion=complete.complete_issue)
+                     ] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only events written on or "
                                               "after this day (by the clock of the write), "
                                               "YYYY-MM-DD")] = None,
@@ -171,7 +174,8 @@ def export(
     ctx: typer.Context,
     out: Annotated[Path | None, typer.Option(
         "--output", "-o", help="Folder to write into (default: minsheng-export-DATE)")] = None,
-    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv")] = "json",
+    fmt: Annotated[str, typer.Option("--format", "-f", help="json | csv",
+                                     autocompletion=complete.choices("json", "csv"))] = "json",
     force: Annotated[bool, typer.Option("--force", help="Overwrite an earlier export in the "
                                         "folder")] = False,
 ) -> None:
@@ -190,7 +194,8 @@ def export(
 
 def config(
     ctx: typer.Context,
-    key: Annotated[str | None, typer.Argument(help="Setting to show or set")] = None,
+    key: Annotated[str | None, typer.Argument(help="Setting to show or set",
+                                              autocompletion=complete.complete_setting)] = None,
     value: Annotated[str | None, typer.Argument(help="New value")] = None,
     out: OutputOpt = None,
     fmt: FormatOpt = None,

@@ -24,6 +24,7 @@ from typer import Abort, TyperException
 from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 
+from minsheng_cli.cli import completion
 from minsheng_cli.domain.errors import InvalidValue, MinshengError, RegisterError
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
@@ -273,7 +274,8 @@ FormatOpt = Annotated[
     str | None,
     typer.Option("--format", "-f", metavar="FORMAT",
                  help="table | tsv | csv | json | jsonl | markdown "
-                 "(default: table on a terminal, tsv when piped; with -o, the file's ending)"),
+                 "(default: table on a terminal, tsv when piped; with -o, the file's ending)",
+                 autocompletion=completion.choices(*FORMATS)),
 ]
 OutputOpt = Annotated[
     Path | None,
@@ -301,7 +303,10 @@ PeriodOpt = Annotated[
     typer.Option("--period", "-p", metavar="PERIOD",
                  help="2021-06, 2021Q2, 2021-W24, 2021, this-month, last-quarter …"),
 ]
-CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="Project code, e.g. MS2021-01")]
+CodeArg = Annotated[str, typer.Argument(metavar="CODE", help="Project code, e.g. MS2021-01",
+                                        autocompletion=completion.complete_code)]
+# A code not yet on the list (add-project): nothing to complete.
+NewCodeArg = Annotated[str, typer.Argument(metavar="CODE", help="Project code, e.g. MS2021-01")]
 PctOpt = Annotated[
     str | None, typer.Option("--pct", metavar="PCT", help="Progress in percent, 0–100")
 ]

@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from minsheng_cli.cli import completion
 from minsheng_cli.cli.common import (
     AsOfOpt,
     CodeArg,
@@ -16,6 +17,7 @@ from minsheng_cli.cli.common import (
     DoneOpt,
     FormatOpt,
     FundsOpt,
+    NewCodeArg,
     OutputOpt,
     PctOpt,
     app_dir_db_path,
@@ -34,6 +36,14 @@ from minsheng_cli.cli.common import (
 from minsheng_cli.domain import values
 from minsheng_cli.domain.model import Figure, NewProgress, NewProject, parse_code
 from minsheng_cli.domain.periods import parse_date
+
+# Filters of the project lists (projects, deviation), completed from the register.
+ItemOpt = Annotated[str | None, typer.Option(help="Only this item (件)",
+                                             autocompletion=completion.complete_item)]
+DepartmentOpt = Annotated[str | None, typer.Option(
+    help="Only this lead department", autocompletion=completion.complete_department)]
+DistrictOpt = Annotated[str | None, typer.Option(help="Only this district",
+                                                 autocompletion=completion.complete_district)]
 
 PROJECT_COLUMNS = (
     "code", "year", "item", "name", "department", "partners", "district", "leader",
@@ -96,13 +106,16 @@ def info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
 
 def add_project(
     ctx: typer.Context,
-    code: CodeArg,
+    code: NewCodeArg,
     name: Annotated[str, typer.Argument(help="Project name (项目名称)")],
-    item: Annotated[str | None, typer.Option(help="Item (件) it belongs to, e.g. 教育提升")] = None,
+    item: Annotated[str | None, typer.Option(help="Item (件) it belongs to, e.g. 教育提升",
+                                             autocompletion=completion.complete_item)] = None,
     content: Annotated[str | None, typer.Option(help="Content / target text (建设内容)")] = None,
-    department: Annotated[str | None, typer.Option(help="Lead department (牵头单位)")] = None,
+    department: Annotated[str | None, typer.Option(
+        help="Lead department (牵头单位)", autocompletion=completion.complete_department)] = None,
     partners: Annotated[str | None, typer.Option(help="Partner units (配合单位)")] = None,
-    district: Annotated[str | None, typer.Option(help="District (区县)")] = None,
+    district: Annotated[str | None, typer.Option(
+        help="District (区县)", autocompletion=completion.complete_district)] = None,
     leader: Annotated[str | None, typer.Option(help="Responsible leader (分管领导)")] = None,
     target: Annotated[str | None, typer.Option(help="Target quantity (目标数量)")] = None,
     unit: Annotated[str | None, typer.Option(help="Unit of the target, e.g. 个")] = None,
@@ -138,9 +151,9 @@ def positive(text: str | None, field: str) -> float | None:
 
 def projects(
     ctx: typer.Context,
-    item: Annotated[str | None, typer.Option(help="Only this item (件)")] = None,
-    department: Annotated[str | None, typer.Option(help="Only this lead department")] = None,
-    district: Annotated[str | None, typer.Option(help="Only this district")] = None,
+    item: ItemOpt = None,
+    department: DepartmentOpt = None,
+    district: DistrictOpt = None,
     year: Annotated[str | None, typer.Option(help="Only this year")] = None,
     out: OutputOpt = None,
     fmt: FormatOpt = None,

@@ -7,6 +7,7 @@ from typing import Annotated
 import typer
 
 from minsheng_cli import i18n
+from minsheng_cli.cli import completion as complete
 from minsheng_cli.cli.common import (
     AsOfOpt,
     FormatOpt,
@@ -21,6 +22,7 @@ from minsheng_cli.cli.common import (
     state,
     today,
 )
+from minsheng_cli.cli.register import DepartmentOpt, DistrictOpt, ItemOpt
 from minsheng_cli.domain import values
 from minsheng_cli.domain.errors import UserError
 
@@ -50,12 +52,15 @@ def parse_lights(text: str | None) -> list[str] | None:
 def deviation(
     ctx: typer.Context,
     as_of: AsOfOpt = None,
-    item: Annotated[str | None, typer.Option(help="Only this item (件)")] = None,
-    department: Annotated[str | None, typer.Option(help="Only this lead department")] = None,
-    district: Annotated[str | None, typer.Option(help="Only this district")] = None,
+    item: ItemOpt = None,
+    department: DepartmentOpt = None,
+    district: DistrictOpt = None,
     light: Annotated[str | None, typer.Option(help="Only these lights, e.g. red,yellow "
-                                              "(红,黄)")] = None,
-    by: Annotated[str | None, typer.Option("--by", help="Roll up: item")] = None,
+                                              "(红,黄)", autocompletion=complete.complete_lights)
+                     ] = None,
+    by: Annotated[str | None, typer.Option("--by", help="Roll up: item",
+                                           autocompletion=complete.choices("item", "事项"))
+                  ] = None,
     out: OutputOpt = None,
     chart: Annotated[bool, typer.Option("--chart", help="Draw a bar per project (or item) "
                                         "with its 序时进度 mark, for the terminal")] = False,
@@ -133,8 +138,10 @@ def overdue(
 def checklist(
     ctx: typer.Context,
     period: PeriodOpt = None,
-    group: Annotated[str | None, typer.Option("--group", "-g", help="Only this group")] = None,
-    level: Annotated[str | None, typer.Option(help="grassroots (基层) | municipal (市级)")] = None,
+    group: Annotated[str | None, typer.Option("--group", "-g", help="Only this group",
+                                              autocompletion=complete.complete_group)] = None,
+    level: Annotated[str | None, typer.Option(help="grassroots (基层) | municipal (市级)",
+                                              autocompletion=complete.complete_level)] = None,
     out: PrintableOutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:
@@ -164,7 +171,9 @@ def summary(
     ctx: typer.Context,
     period: PeriodOpt = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="text | markdown | json "
-                                            "(default: text)")] = None,
+                                            "(default: text)",
+                                            autocompletion=complete.choices(
+                                                "text", "markdown", "json"))] = None,
 ) -> None:
     """The weekly summary (default: the ISO week containing today)."""
     from minsheng_cli.cli.supervision import resolve_period

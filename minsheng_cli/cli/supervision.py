@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from minsheng_cli.cli import completion as complete
 from minsheng_cli.cli.common import (
     CodeArg,
     DateOpt,
@@ -31,15 +32,21 @@ from minsheng_cli.domain.errors import UserError
 from minsheng_cli.domain.model import NewGroup, NewIssue, NewVisit
 from minsheng_cli.domain.periods import parse_date
 
-GroupOpt = Annotated[str, typer.Option("--group", "-g", help="Supervision group (监督小组) name")]
+GroupOpt = Annotated[str, typer.Option("--group", "-g", help="Supervision group (监督小组) name",
+                                       autocompletion=complete.complete_group)]
+GroupFilterOpt = Annotated[str | None, typer.Option(
+    "--group", "-g", help="Only this group", autocompletion=complete.complete_group)]
+ProjectFilterOpt = Annotated[str | None, typer.Option(
+    help="Only this project code", autocompletion=complete.complete_code)]
 
 
 def add_group(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="Group name, e.g. 东城区人大监督小组")],
     level: Annotated[str, typer.Option(help="grassroots (基层, monthly) | municipal (市级, "
-                                       "quarterly)")],
-    district: Annotated[str | None, typer.Option(help="District the group covers")] = None,
+                                       "quarterly)", autocompletion=complete.complete_level)],
+    district: Annotated[str | None, typer.Option(
+        help="District the group covers", autocompletion=complete.complete_district)] = None,
     members: Annotated[str | None, typer.Option(help="Members, e.g. 张某、李某")] = None,
 ) -> None:
     """Add a supervision group (监督评估小组)."""
@@ -57,10 +64,13 @@ def add_group(
 
 def assign(
     ctx: typer.Context,
-    group: Annotated[str, typer.Argument(help="Group name")],
-    codes: Annotated[list[str] | None, typer.Argument(help="Project codes")] = None,
+    group: Annotated[str, typer.Argument(help="Group name",
+                                         autocompletion=complete.complete_group)],
+    codes: Annotated[list[str] | None, typer.Argument(
+        help="Project codes", autocompletion=complete.complete_code)] = None,
     all_projects: Annotated[bool, typer.Option("--all", help="Every project")] = False,
-    district: Annotated[str | None, typer.Option(help="Every project in this district")] = None,
+    district: Annotated[str | None, typer.Option(
+        help="Every project in this district", autocompletion=complete.complete_district)] = None,
 ) -> None:
     """Assign projects to a group (CODE… | --all | --district D)."""
     from minsheng_cli.services import register as uses
@@ -93,7 +103,8 @@ def add_visit(
     funds: FundsOpt = None,
     visitors: Annotated[str | None, typer.Option(help="Who went (参加人员)")] = None,
     method: Annotated[str | None, typer.Option(help="site 实地查看 | briefing 听取汇报 | "
-                                               "forum 座谈 | unannounced 暗访")] = None,
+                                               "forum 座谈 | unannounced 暗访",
+                                               autocompletion=complete.complete_method)] = None,
     finding: Annotated[str | None, typer.Option(help="What was found (发现问题)")] = None,
     suggestion: Annotated[str | None, typer.Option(help="Suggestions (意见建议)")] = None,
     photo: Annotated[list[str] | None, typer.Option(metavar="FILE",
@@ -125,8 +136,8 @@ def photo_paths(given: list[str]) -> tuple[str, ...]:
 
 def visits(
     ctx: typer.Context,
-    group: Annotated[str | None, typer.Option("--group", "-g", help="Only this group")] = None,
-    project: Annotated[str | None, typer.Option(help="Only this project code")] = None,
+    group: GroupFilterOpt = None,
+    project: ProjectFilterOpt = None,
     period: PeriodOpt = None,
     out: OutputOpt = None,
     fmt: FormatOpt = None,
@@ -157,13 +168,18 @@ def flag(
     code: CodeArg,
     category: Annotated[str, typer.Option(help="schedule 序时进度 | quality 建设质量 | funding "
                                           "资金保障 | feedback 群众反映 | factors 要素保障 | "
-                                          "safety 安全 | other 其他")],
+                                          "safety 安全 | other 其他",
+                                          autocompletion=complete.complete_category)],
     text: Annotated[str, typer.Option(help="What the problem is (问题描述)")],
     visit: Annotated[str | None, typer.Option(help="Id of the visit that found it")] = None,
-    severity: Annotated[str, typer.Option(help="ordinary 一般 | major 重大")] = "ordinary",
-    department: Annotated[str | None, typer.Option(help="Unit to rectify (default: the "
-                                                   "project's lead department)")] = None,
-    group: Annotated[str | None, typer.Option("--group", "-g", help="Group that found it")] = None,
+    severity: Annotated[str, typer.Option(help="ordinary 一般 | major 重大",
+                                          autocompletion=complete.complete_severity)
+                        ] = "ordinary",
+    department: Annotated[str | None, typer.Option(
+        help="Unit to rectify (default: the project's lead department)",
+        autocompletion=complete.complete_department)] = None,
+    group: Annotated[str | None, typer.Option("--group", "-g", help="Group that found it",
+                                              autocompletion=complete.complete_group)] = None,
     day: DateOpt = None,
 ) -> None:
     """Flag an issue (问题) on a project; prints the issue's id."""
@@ -198,10 +214,15 @@ def issues(
     ctx: typer.Context,
     status: Annotated[str | None, typer.Option(help="open 待转办 | transferred 已转办 | "
                                                "responded 已反馈 | closed 已销号 | "
-                                               "withdrawn 已撤回")] = None,
-    category: Annotated[str | None, typer.Option(help="Category code or word")] = None,
-    department: Annotated[str | None, typer.Option(help="Unit to rectify")] = None,
-    project: Annotated[str | None, typer.Option(help="Project code")] = None,
+                                               "withdrawn 已撤回",
+                                               autocompletion=complete.complete_issue_status)
+                      ] = None,
+    category: Annotated[str | None, typer.Option(
+        help="Category code or word", autocompletion=complete.complete_category)] = None,
+    department: Annotated[str | None, typer.Option(
+        help="Unit to rectify", autocompletion=complete.complete_department)] = None,
+    project: Annotated[str | None, typer.Option(
+        help="Project code", autocompletion=complete.complete_code)] = None,
     overdue: Annotated[bool, typer.Option("--overdue", help="Only past their deadline")] = False,
     common: Annotated[bool, typer.Option("--common", help="Common issues (共性问题) across "
                                          "projects")] = False,

@@ -13,6 +13,7 @@ from typing import Annotated
 import typer
 from typer.core import TyperGroup
 
+from minsheng_cli.cli import completion as complete
 from minsheng_cli.cli.common import (
     AsOfOpt,
     DateOpt,
@@ -52,7 +53,8 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-IdArg = Annotated[str, typer.Argument(metavar="ID", help="Issue id (see `minsheng issues`)")]
+IdArg = Annotated[str, typer.Argument(metavar="ID", help="Issue id (see `minsheng issues`)",
+                                      autocompletion=complete.complete_issue)]
 NoteOpt = Annotated[str | None, typer.Option("--note", help="Note on this step")]
 DeadlineOpt = Annotated[
     str | None, typer.Option("--deadline", help="整改时限, YYYY-MM-DD (default: counted in "
@@ -93,7 +95,7 @@ def transfer(
     issue_id: IdArg,
     department: Annotated[str | None, typer.Option(
         "--department", help="Unit to rectify (default: the issue's, else the project's lead "
-        "department)")] = None,
+        "department)", autocompletion=complete.complete_department)] = None,
     deadline: DeadlineOpt = None,
     days: DaysOpt = None,
     day: DateOpt = None,
@@ -121,7 +123,7 @@ def close(
     issue_id: IdArg,
     verdict: Annotated[str, typer.Option(
         "--verdict", help="Re-check on site (复核): satisfied 满意 | basic 基本满意 | "
-        "unsatisfied 不满意")] = "satisfied",
+        "unsatisfied 不满意", autocompletion=complete.complete_verdict)] = "satisfied",
     day: DateOpt = None,
     note: NoteOpt = None,
 ) -> None:
@@ -172,10 +174,12 @@ def show(ctx: typer.Context, issue_id: IdArg, fmt: FormatOpt = None) -> None:
 def transfer_list(
     ctx: typer.Context,
     department: Annotated[str | None, typer.Option(
-        "--department", help="Only this unit to rectify")] = None,
+        "--department", help="Only this unit to rectify",
+        autocompletion=complete.complete_department)] = None,
     status: Annotated[str | None, typer.Option(
         "--status", help="open | transferred | responded | closed | withdrawn (default: "
-        "the first three — not yet struck off)")] = None,
+        "the first three — not yet struck off)",
+        autocompletion=complete.complete_issue_status)] = None,
     mark_transferred: Annotated[bool, typer.Option(
         "--mark-transferred", help="First transfer every listed open issue in one "
         "transaction, dated --date, with the default deadlines")] = False,
@@ -184,7 +188,8 @@ def transfer_list(
     out: PrintableOutputOpt = None,
     fmt: Annotated[str | None, typer.Option(
         "--format", "-f", help="table | tsv | csv | json | jsonl | markdown | xlsx | html "
-        "(xlsx and html need -o)")] = None,
+        "(xlsx and html need -o)", autocompletion=complete.choices(
+            "table", "tsv", "csv", "json", "jsonl", "markdown", "xlsx", "html"))] = None,
 ) -> None:
     """The issue list (问题清单) for the departments, grouped by unit and numbered."""
     from minsheng_cli.render.transfer_list import write_transfer_list
