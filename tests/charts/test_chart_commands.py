@@ -148,3 +148,12 @@ def test_deviation_chart_with_nothing_to_draw(standard):
 def test_deviation_chart_on_an_empty_register(cli):
     result = cli("deviation", "--chart")
     assert result.stdout == "" and "no projects found" in result.stderr
+
+
+def test_deviation_chart_refuses_a_file(standard, tmp_path):
+    target = tmp_path / "bars.csv"
+    result = standard("deviation", "--chart", "-o", str(target), code=2)
+    assert result.stdout == ""
+    assert result.stderr == ("minsheng: --chart is for the terminal, not a file (-o); "
+                             "leave out one of them\n")
+    assert not target.exists()
