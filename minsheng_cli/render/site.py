@@ -7,7 +7,8 @@ only the public fields.
 
 The output folder: created when missing; an empty folder is used; a folder holding an
 earlier publish (the ``.minsheng-site`` marker, which lists the files it wrote) is
-refreshed in place, the earlier pages removed first; any other non-empty folder is
+refreshed: the new pages are written aside first and then replace the earlier ones,
+pages of projects no longer published removed last; any other non-empty folder is
 refused unless ``--force`` (then other files in it are left alone).
 """
 
@@ -15,10 +16,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
+import tempfile
 from pathlib import Path
 
 from minsheng_cli.domain.errors import Conflict, InvalidValue
+from minsheng_cli.render.files import cannot_write
 from minsheng_cli.render.site_assets import FILTER_JS, OVERFLOW_JS, SITE_CSS
 from minsheng_cli.render.site_pages import index_page, project_page
 
@@ -55,38 +60,63 @@ def page_names(codes: list[str]) -> dict[str, str]:
 
 
 def write_site(site: dict, folder: Path, lang: str, force: bool) -> list[str]:
-    """Write the site; return the files written, relative to ``folder``."""
+    """Write the site; return the files written, relative to ``folder``.
+
+    Every page is first written into a staging folder inside ``folder``; only when all of
+    them are on disk do they replace the earlier publish (renames on one file system), and
+    the marker is written last.  A failure half-way (a full disk, a path that cannot be
+    written) leaves the earlier site as it was, never a mix of old and new pages."""
     check_folder(folder, force)
-    folder.mkdir(parents=True, exist_ok=True)
-    remove_earlier(folder)
     projects = [p for item in site["items"] for p in item["projects"]]
     names = page_names([p["code"] for p in projects])
-    (folder / "p").mkdir(exist_ok=True)
     written = {"site.css": SITE_CSS,
                "index.html": index_page(site, names, lang, scripts=FILTER_JS + OVERFLOW_JS)}
     for project in projects:
         written[f"p/{names[project['code']]}"] = project_page(site, project, lang,
                                                              scripts=OVERFLOW_JS)
-    for name, text in written.items():
-        (folder / name).write_text(text, encoding="utf-8")
-    (folder / MARKER).write_text(json.dumps({"written_by": "minsheng publish",
-                                             "as_of": site["as_of"], "files": list(written)},
-                                            ensure_ascii=False, indent=1), encoding="utf-8")
-    return list(written)
-
-
-def remove_earlier(folder: Path) -> None:
-    """Remove the pages an earlier publish listed in its marker (a project dropped since
-    must not stay online), and nothing else."""
-    marker = folder / MARKER
-    if not marker.is_file():
-        return
+    written[MARKER] = json.dumps({"written_by": "minsheng publish", "as_of": site["as_of"],
+                                  "files": [name for name in written]},
+                                 ensure_ascii=False, indent=1)
     try:
-        files = json.loads(marker.read_text(encoding="utf-8")).get("files", [])
-    except (ValueError, AttributeError):
-        files = []
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".minsheng-staging-", dir=folder))
+    except OSError as error:
+        raise cannot_write(folder, error) from error
+    try:
+        (staging / "p").mkdir()
+        for name, text in written.items():
+            (staging / name).write_text(text, encoding="utf-8")
+        earlier = earlier_files(folder)
+        (folder / "p").mkdir(exist_ok=True)
+        # Pages first, the index after them and the marker last; pages of projects no
+        # longer published go only then, so no index ever links a page that is missing.
+        for name in sorted(written, key=lambda n: (n == MARKER, n == "index.html")):
+            try:
+                os.replace(staging / name, folder / name)
+            except OSError as error:
+                raise cannot_write(folder / name, error) from error
+        remove_files(folder, earlier - set(written))
+    except OSError as error:
+        raise cannot_write(folder, error) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [name for name in written if name != MARKER]
+
+
+def earlier_files(folder: Path) -> set[str]:
+    """The files an earlier publish listed in its marker."""
+    try:
+        files = json.loads((folder / MARKER).read_text(encoding="utf-8")).get("files", [])
+        return set(map(str, files))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return set()
+
+
+def remove_files(folder: Path, names: set[str]) -> None:
+    """Remove pages of an earlier publish that the new one does not have (a project
+    dropped since must not stay online), and nothing outside the site's own folders."""
     root = folder.resolve()
-    for name in files:
-        path = (folder / str(name)).resolve()
+    for name in names:
+        path = (folder / name).resolve()
         if path.parent in (root, root / "p") and path.is_file():
             path.unlink()

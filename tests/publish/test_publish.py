@@ -248,3 +248,31 @@ def test_projects_without_an_item_come_last(projects2, tmp_path):
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     headings = re.findall(r"<h2>([^<]+) <span", index)
     assert headings == ["教育提升", "便民服务", "Other"]
+
+
+def test_a_folder_that_cannot_be_written_is_one_line(projects2, tmp_path):
+    afile = tmp_path / "file"
+    afile.write_text("", encoding="utf-8")
+    result = publish(projects2, afile / "site", code=2)
+    assert result.stderr == (f"minsheng: output: cannot write {str(afile / 'site')!r} "
+                             "(Not a directory)\n")
+
+
+def test_a_failed_publish_leaves_the_earlier_site_whole(projects2, tmp_path):
+    out = tmp_path / "site"
+    publish(projects2, out, "--as-of", "2021-06-16")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # A page the new publish cannot replace: it fails half-way through the pages.
+    (out / "p" / "P2.html").unlink()
+    (out / "p" / "P2.html").mkdir()
+    del before[out / "p" / "P2.html"]
+    result = publish(projects2, out, "--as-of", "2021-06-20", code=2)
+    assert result.stderr == (f"minsheng: output: cannot write {str(out / 'p' / 'P2.html')!r}"
+                             " (Is a directory)\n")
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # The index and the marker are the earlier ones, every page they link is still there,
+    # and nothing is left over from the attempt.
+    assert after[out / "index.html"] == before[out / "index.html"]
+    assert after[out / ".minsheng-site"] == before[out / ".minsheng-site"]
+    assert set(after) == set(before)
+    assert not list(out.glob(".minsheng-staging-*"))
