@@ -189,6 +189,14 @@ def as_of_or_today(as_of: str | None) -> date:
     return today()
 
 
+def fixed_day(as_of: str | None) -> date | None:
+    """--as-of, else MINSHENG_TODAY, else None: for what runs on past today (a server) and
+    must follow the clock unless a day was fixed."""
+    if as_of or os.environ.get("MINSHENG_TODAY"):
+        return as_of_or_today(as_of)
+    return None
+
+
 def now_stamp() -> str:
     return datetime.now().astimezone().isoformat(timespec="seconds")
 

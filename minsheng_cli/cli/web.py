@@ -17,15 +17,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from minsheng_cli.cli.common import fail, register, state
+from minsheng_cli.cli.common import fail, fixed_day, register, state
 
 METADATA_DATABASE = "register"
 SQL_TIME_LIMIT_MS = 20_000
+CLOCK_TODAY = "date('now', 'localtime')"  # how the shipped canned queries say "today"
 INSTALL_HINT = "Datasette is not installed: pip install 'minsheng[web]'"
 
 
@@ -39,11 +41,19 @@ def metadata_file() -> Path:
     raise FileNotFoundError("the Datasette metadata is not in the installation")
 
 
-def metadata_for(db_path: Path) -> dict:
-    """The shipped metadata, its database entry keyed by the name Datasette gives db_path."""
+def metadata_for(db_path: Path, day: date | None = None) -> dict:
+    """The shipped metadata, its database entry keyed by the name Datasette gives db_path.
+
+    The canned queries take "today" (an empty as_of) from the clock; with a fixed ``day``
+    (--as-of, MINSHENG_TODAY) they take that day instead, as every report does."""
     metadata = json.loads(metadata_file().read_text(encoding="utf-8"))
     databases = metadata["databases"]
-    databases[db_path.stem] = databases.pop(METADATA_DATABASE)
+    database = databases[db_path.stem] = databases.pop(METADATA_DATABASE)
+    if day is not None:
+        for query in database.get("queries", {}).values():
+            query["sql"] = query["sql"].replace(CLOCK_TODAY, f"'{day.isoformat()}'")
+            query["description"] = query["description"].replace(
+                "留空为今天", f"留空为 {day.isoformat()}")
     return metadata
 
 
@@ -81,16 +91,19 @@ def browse(
         "to (without it, changes made meanwhile show on reload)")] = False,
     open_browser: Annotated[bool, typer.Option(
         "--open", help="Open the page in a web browser")] = False,
+    as_of: Annotated[str | None, typer.Option(
+        "--as-of", metavar="DATE", help="The date the canned queries take when their as_of "
+        "is left empty (default: MINSHENG_TODAY, else each day's date)")] = None,
     print_metadata: Annotated[bool, typer.Option(
         "--print-metadata", help="Print the Datasette metadata for this register (JSON) and "
         "exit, e.g. for `datasette serve REGISTER -m FILE` with options of your own")] = False,
 ) -> None:
     """Browse the register in Datasette, read-only, with Chinese titles and canned queries
     (滞后项目, 各部门未销号问题 …). Options after `--` go to `datasette serve`."""
-    db_path = state(ctx).db_path
+    db_path, day = state(ctx).db_path, fixed_day(as_of)
     register(ctx)  # a missing register fails here (exit 3); an older one is upgraded first
     state(ctx).close()
-    metadata = metadata_for(db_path)
+    metadata = metadata_for(db_path, day)
     if print_metadata:
         typer.echo(json.dumps(metadata, ensure_ascii=False, indent=2))
         return

@@ -36,10 +36,29 @@ def test_a_missing_register_is_a_register_failure(blank):
 
 def test_the_metadata_is_keyed_by_the_register_file_name(sample, tmp_path):
     copy = Cli(shutil.copy(sample.db, tmp_path / "2021台账.db"))
-    metadata = json.loads(copy("browse", "--print-metadata").stdout)
+    metadata = json.loads(copy("browse", "--print-metadata",
+                               env={"MINSHENG_TODAY": None}).stdout)
     assert list(metadata["databases"]) == ["2021台账"]
     shipped = json.loads(web.metadata_file().read_text(encoding="utf-8"))
     assert metadata["databases"]["2021台账"] == shipped["databases"]["register"]
+
+
+@pytest.mark.parametrize("args, env", [(("--as-of", "2021-05-31"), {}),
+                                       ((), {"MINSHENG_TODAY": "2021-05-31"})])
+def test_a_fixed_day_is_the_canned_queries_today(sample, args, env):
+    """Like every report, browse takes "today" from --as-of or MINSHENG_TODAY when set: an
+    empty as_of then gives the rows of that day, not of the clock's."""
+    metadata = json.loads(sample("browse", "--print-metadata", *args, env=env).stdout)
+    queries = metadata["databases"][sample.db.stem]["queries"]
+    for query in queries.values():
+        assert web.CLOCK_TODAY not in query["sql"] and "今天" not in query["description"]
+        params = {name: PARAMS[name] for name in query.get("params", [])}
+        if "as_of" in params:
+            empty = run_query(sample.db, query["sql"], {**params, "as_of": ""})
+            assert empty == run_query(sample.db, query["sql"], {**params,
+                                                                "as_of": "2021-05-31"})
+    behind = queries["behind_schedule"]
+    assert run_query(sample.db, behind["sql"], {"as_of": ""})  # the sample lags in May
 
 
 def test_the_datasette_command_binds_localhost_and_passes_options_after_the_dashes():
