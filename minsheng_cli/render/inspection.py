@@ -8,13 +8,12 @@ nothing is estimated or typed in here.  The clerk edits the draft in WPS or Word
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
-from minsheng_cli.domain.errors import InvalidValue, UserError
+from minsheng_cli.domain.errors import InvalidValue
 from minsheng_cli.render import document as doc
+from minsheng_cli.render import files
 from minsheng_cli.render.inspection_words import WORDS, period_name, status_counts
 from minsheng_cli.render.output import round_number
 
@@ -43,30 +42,14 @@ def write_report(report, lang: str, path: Path | None) -> None:
         doc.write_markdown(document, sys.stdout)
         return
     kind = format_of(path)
-    try:
-        write_file(document, kind, path)
-    except OSError as error:
-        raise UserError(f"output: cannot write {path} ({error.strerror or error})") from error
-
-
-def write_file(document: doc.Document, kind: str, path: Path) -> None:
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".minsheng-", suffix=path.suffix)
-    os.close(handle)
-    try:
+    with files.replacing(path) as temporary:
         if kind == "docx":
             from minsheng_cli.render.docx_writer import write_docx
 
-            write_docx(document, Path(temporary))
+            write_docx(document, temporary)
         else:
             with open(temporary, "w", encoding="utf-8", newline="\n") as out:
                 (doc.write_html if kind == "html" else doc.write_markdown)(document, out)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)  # mkstemp's file is private; a report is not
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
 
 
 # -- the document -------------------------------------------------------------------------------

@@ -302,7 +302,7 @@ def test_a_failed_write_leaves_no_file(register_of_sample, tmp_path, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr(docx_writer, "write_docx", half_written)
-    with pytest.raises(UserError, match="cannot write .*r.docx .disk full"):
+    with pytest.raises(UserError, match="cannot write .*r.docx' .disk full"):
         inspection.write_report(report, "zh", tmp_path / "r.docx")
     assert list(tmp_path.iterdir()) == []
 
@@ -315,7 +315,8 @@ def test_an_unwritable_folder_is_exit_2(zh, tmp_path):
     target = folder / "r.docx" if not os.access(folder, os.W_OK) else Path("/sys/r.docx")
     try:
         result = zh("report", "-o", str(target), code=2)
-        assert result.stderr.splitlines()[-1].startswith(f"minsheng: output: cannot write {target}")
+        assert result.stderr.splitlines()[-1].startswith(
+            f"minsheng: output: cannot write {str(target)!r}")
     finally:
         folder.chmod(0o700)
     assert not target.exists()
