@@ -82,15 +82,23 @@ def amount(value: float) -> str:
     return str(round_number(float(value)))
 
 
+def scope_text(report, named, w) -> str:
+    """"N件M项", with the projects that name no item (件) said apart — and no "0件"."""
+    projects = len(report.projects)
+    if not named:
+        return w.scope_unfiled.format(projects=projects)
+    unfiled = projects - sum(len(i.projects) for i in named)
+    return w.scope.format(items=len(named), projects=projects) + (
+        w.unfiled.format(n=unfiled) if unfiled else "")
+
+
 def overview(report, w) -> list[doc.Block]:
     s, lights = report.statuses, report.lights
     named = [i for i in report.items if i.item is not None]
     blocks: list[doc.Block] = [
         doc.Heading(w.h_overview, 1),
         doc.Paragraph(w.overview.format(
-            date=w.date(report.as_of), items=len(named), projects=len(report.projects),
-            unfiled=w.unfiled.format(n=len(report.projects) - sum(
-                len(i.projects) for i in named)) if len(named) < len(report.items) else "",
+            date=w.date(report.as_of), scope=scope_text(report, named, w),
             statuses=status_counts(s, w, all_of_them=True), **lights)),
         doc.Paragraph(funds_text(report.funds, w)),
         light_table(report, w),

@@ -54,9 +54,11 @@ class Chinese:
     none = "无。"
 
     h_overview = "一、总体情况"
-    overview = ("截至{date}，纳入本次视察的重大民生实事共{items}件{projects}项{unfiled}。"
+    overview = ("截至{date}，纳入本次视察的重大民生实事共{scope}。"
                 "其中{statuses}；按灯号计，绿灯{green}项、黄灯{yellow}项、红灯{red}项、"
                 "已完成{done}项。")
+    scope = "{items}件{projects}项"
+    scope_unfiled = "{projects}项（均未列明所属事项）"
     unfiled = "（另有{n}项未列明所属事项）"
     funds_none = "台账中各项目均未列计划投资，资金进度无从统计。"
     funds_budget = "资金方面，{n}项列有计划投资，合计{total}万元"
@@ -180,9 +182,10 @@ class English(Chinese):
     none = "None."
 
     h_overview = "1. Overall picture"
-    overview = ("As of {date}, the inspection covers {items} item(s) and {projects} project(s)"
-                "{unfiled}: {statuses}. By light: green {green}, yellow {yellow}, red {red}, "
-                "done {done}.")
+    overview = ("As of {date}, the inspection covers {scope}: {statuses}. "
+                "By light: green {green}, yellow {yellow}, red {red}, done {done}.")
+    scope = "{items} item(s) and {projects} project(s)"
+    scope_unfiled = "{projects} project(s), none of them under an item"
     unfiled = " ({n} without an item)"
     funds_none = "No project has a planned investment in the register."
     funds_budget = "Funds: {n} project(s) have a planned investment, {total} (10k yuan) in all"

@@ -333,3 +333,23 @@ def test_text_with_markup_and_line_breaks_survives(standard, tmp_path):
     assert "<td>热线&lt;转接&gt;&amp;<br>第二行 | *未*归并</td>" in page
     text = standard("report").stdout
     assert "| 热线\\<转接\\>&<br>第二行 \\| \\*未\\*归并 |" in text
+
+
+@pytest.mark.parametrize("item_of_the_second, scope", [
+    ("教育提升", "共1件2项。"),
+    (None, "共1件2项（另有1项未列明所属事项）。"),
+])
+def test_the_scope_counts_items_and_projects_without_one(cli, item_of_the_second, scope):
+    zh = Cli(cli.db, lang="zh")
+    zh("add-project", "A1", "新建学校", "--item", "教育提升", "--start", "2021-01-01",
+       "--due", "2021-12-31")
+    item = ("--item", item_of_the_second) if item_of_the_second else ()
+    zh("add-project", "A2", "热线", *item, "--start", "2021-01-01", "--due", "2021-12-31")
+    assert "纳入本次视察的重大民生实事" + scope in zh("report").stdout
+
+
+def test_no_item_at_all_is_not_zero_items(cli):
+    zh = Cli(cli.db, lang="zh")
+    zh("add-project", "A2", "热线", "--start", "2021-01-01", "--due", "2021-12-31")
+    text = zh("report").stdout
+    assert "共1项（均未列明所属事项）。" in text and "0件" not in text
