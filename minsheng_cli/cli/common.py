@@ -223,7 +223,8 @@ def register(ctx: typer.Context):
 
 
 def output_format(fmt: str | None, out: Path | None = None, *, printable: bool = False) -> str:
-    """The format asked for: --format, or the ending of -o FILE (the two must agree),
+    """The format asked for: --format, else the ending of -o FILE (a different ending is
+    noted on stderr),
     else table on a terminal and tsv when piped.  ``printable``: the command also writes
     html (a printed page), besides xlsx.  Checked before anything is written."""
     from minsheng_cli.render.files import FILE_ONLY, file_format, suffixes_for
@@ -238,15 +239,18 @@ def output_format(fmt: str | None, out: Path | None = None, *, printable: bool =
             raise InvalidValue("format", fmt, f"{fmt} together with -o FILE")
         return fmt or ("table" if sys.stdout.isatty() else "tsv")
     named = file_format(out)
-    if named not in known:
-        raise InvalidValue("output", str(out),
-                           "a file ending in " + ", ".join(suffixes_for(known)))
-    if fmt is not None and fmt != named:
-        raise InvalidValue("format", fmt, f"{named}, as the ending of {out.name!r} says "
-                           "(or leave out --format)")
+    if fmt is None:
+        if named not in known:
+            raise InvalidValue("output", str(out), "a file ending in "
+                               + ", ".join(suffixes_for(known)) + " (or give --format)")
+        fmt = named
+    elif fmt != named:
+        # --format has always decided what transfer-list and checklist write to -o (a
+        # script may rely on it); the ending only chooses when --format is left out.
+        say(f"minsheng: note: writing {fmt} into {out.name!r}, as --format says")
     if out.is_dir() or not out.parent.is_dir():
         raise InvalidValue("output", str(out), "a file name in an existing folder")
-    return named
+    return fmt
 
 
 def emit(ctx: typer.Context, rows, columns, fmt: str | None, *, out: Path | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 
 import pytest
 from openpyxl import load_workbook
@@ -136,9 +137,6 @@ def test_printable_sheets_share_the_set_up(sample, tmp_path):
     (("-o", "x.pdf"), "output: 'x.pdf' is not valid; expected a file ending in .csv"),
     (("-o", "x.html"), "output: 'x.html' is not valid"),  # a printed page: lists only
     (("-o", "x"), "output: 'x' is not valid"),
-    (("-f", "csv", "-o", "x.xlsx"), "format: 'csv' is not valid; expected xlsx, as the "
-     "ending of 'x.xlsx' says"),
-    (("-f", "json", "-o", "x.txt"), "format: 'json' is not valid; expected tsv"),
     (("-f", "xlsx",), "format: 'xlsx' is not valid; expected xlsx together with -o FILE"),
     (("-f", "pdf", "-o", "x.csv"), "format: 'pdf' is not valid"),
     (("-o", "missing/x.csv"), "expected a file name in an existing folder"),
@@ -156,6 +154,18 @@ def test_bad_output_one_line_exit_2_nothing_written(standard, tmp_path, monkeypa
     assert result.stdout == ""
     assert result.stderr.count("\n") == 1 and says in result.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == before
+
+
+@pytest.mark.parametrize("command", [("projects",), ("transfer-list",)], ids=" ".join)
+def test_format_decides_over_the_ending(standard, tmp_path, command):
+    """As transfer-list and checklist always did: -f wins, the ending is only a default."""
+    out = tmp_path / "list.csv"
+    result = standard(*command, "-f", "json", "-o", str(out))
+    assert "note: writing json into 'list.csv', as --format says" in result.stderr
+    assert json.loads(out.read_text(encoding="utf-8")) == standard.json(*command)
+    odd = tmp_path / "list.dat"
+    standard(*command, "-f", "csv", "-o", str(odd))
+    assert odd.read_bytes().startswith(BOM)
 
 
 def test_an_existing_file_is_replaced_whole(standard, tmp_path):
