@@ -51,18 +51,11 @@ def transfer_list_rows(
 
 # Open issues: as the issues table holds them now, or as they stood at the end of :as_of
 # (rebuilt from issue_events, so that a report on a past date does not move later).
-LIVE_NOW = """
+LIVE = """
     live AS (
         SELECT i.id, i.category, i.project_code,
                COALESCE(i.department, p.department) AS department
-        FROM issues i JOIN projects p ON p.code = i.project_code
-        WHERE i.status IN ({statuses})
-    )"""
-LIVE_AS_OF = """{issues_as_of},
-    live AS (
-        SELECT i.id, i.category, i.project_code,
-               COALESCE(i.department, p.department) AS department
-        FROM issues_as_of i JOIN projects p ON p.code = i.project_code
+        FROM {source} i JOIN projects p ON p.code = i.project_code
         WHERE i.status IN ({statuses})
     )"""
 
@@ -93,8 +86,10 @@ def common_issues(
     """
     params = {f"s{i}": s for i, s in enumerate(statuses)}
     marks_ = ", ".join(f":{k}" for k in params)
-    live = (LIVE_NOW.format(statuses=marks_) if as_of is None
-            else LIVE_AS_OF.format(issues_as_of=issues_as_of(), statuses=marks_))
+    if as_of is None:
+        live = LIVE.format(source="issues", statuses=marks_)
+    else:
+        live = issues_as_of() + "," + LIVE.format(source="issues_as_of", statuses=marks_)
     sql = COMMON_ISSUES_SQL.format(live=live)
     rows = []
     for r in db.execute(sql, {**params, "min_projects": min_projects, "as_of": as_of}):
