@@ -275,11 +275,24 @@ def m004_add_visit_coverage_index(db) -> None:
     db.execute("CREATE INDEX visits_group_project_date ON visits (group_id, project_code, date)")
 
 
+def m005_add_report_covering_indexes(db) -> None:
+    """Every report finds each project's latest figures and each issue's state as of a
+    date by short index walks; with the values in the index those walks no longer read a
+    table row per entry (at 100,000 projects: 0.9 → 0.4 s for the figures, 0.9 → 0.3 s for
+    the issues as of a date, docs/performance.md).  The figures index has the old one's
+    columns first, so it replaces it."""
+    db.execute("CREATE INDEX progress_figures ON progress (project_code, date, id, pct, funds)")
+    db.execute("DROP INDEX progress_project_date")
+    db.execute("CREATE INDEX issue_events_as_of ON issue_events"
+               " (issue_id, date, id, action, to_status, deadline, department)")
+
+
 STEPS: list[Callable] = [
     m001_create_register,
     m002_create_reading_views,
     m003_add_corrections_and_audit_sequence,
     m004_add_visit_coverage_index,
+    m005_add_report_covering_indexes,
 ]
 NAMES = [step.__name__ for step in STEPS]
 

@@ -18,7 +18,8 @@ def test_init_creates_the_register_and_says_so_on_stderr(blank):
     assert result.stderr == (
         "applied m001_create_register\napplied m002_create_reading_views\n"
         "applied m003_add_corrections_and_audit_sequence\n"
-        f"applied m004_add_visit_coverage_index\nregister ready: {blank.db}\n"
+        "applied m004_add_visit_coverage_index\n"
+        f"applied m005_add_report_covering_indexes\nregister ready: {blank.db}\n"
     )
 
 
@@ -50,7 +51,7 @@ def test_info_gives_path_schema_and_counts(projects2):
     info = projects2.json("info")
     assert info["path"] == str(projects2.db)
     assert (info["schema_version"], info["schema"]) == (
-        4, "m004_add_visit_coverage_index")
+        5, "m005_add_report_covering_indexes")
     assert info["counts"]["projects"] == 2
     assert info["counts"]["audit_log"] == 2
     rows = projects2.tsv("info")
