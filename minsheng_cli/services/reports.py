@@ -174,10 +174,12 @@ def checklist(
     for g in coverage.groups_for_checklist(reg.db, group, level):
         window = periods.window_for(g["cadence"], min(period.end, max(period.start, today)))
         by_window.setdefault(window, []).append(g)
-    lists = []
+    lists, lights_at = [], {}
     for window, members in by_window.items():
         as_of = min(today, window.end)
-        lights = store.standings(reg.db, params(reg, as_of))
+        if as_of not in lights_at:  # monthly and quarterly windows mostly share today
+            lights_at[as_of] = store.standings(reg.db, params(reg, as_of))
+        lights = lights_at[as_of]
         rows_of: dict[int, list[dict]] = {g["id"]: [] for g in members}
         for row in coverage.checklist_rows(reg.db, list(rows_of), window.start.isoformat(),
                                            window.end.isoformat(), as_of.isoformat()):
@@ -220,6 +222,7 @@ def summary(reg: Register, period: Period, today: date) -> dict:
     if end < period.start:
         raise InvalidValue("period", period.label, f"a period that has begun by {today}")
     counts = coverage.summary_counts(reg.db, period.start.isoformat(), end.isoformat())
+    open_at_end, issues_late = coverage.issue_counts(reg.db, end.isoformat())
     before = store.lights_of(reg.db, params(reg, period.start - timedelta(days=1)))
     after = store.lights_of(reg.db, params(reg, end))
     changed = [
@@ -241,16 +244,18 @@ def summary(reg: Register, period: Period, today: date) -> dict:
             "transferred": counts["moves"].get("transfer", 0),
             "responded": counts["moves"].get("respond", 0),
             "closed": counts["moves"].get("close", 0),
-            "open_at_end": coverage.open_issue_count(reg.db, end.isoformat()),
+            "open_at_end": open_at_end,
         },
         "projects": {"total": len(after), "lights": per_light, "light_changes": changed},
-        "overdue": overdue_counts(reg, end, after),
+        "overdue": overdue_counts(reg, end, after, issues_overdue=issues_late),
     }
 
 
-def overdue_counts(reg: Register, end: date, standing: dict[str, tuple]) -> dict[str, int]:
+def overdue_counts(
+    reg: Register, end: date, standing: dict[str, tuple], *, issues_overdue: int | None = None
+) -> dict[str, int]:
     """The sizes of overdue's sections, from a pass already made at ``end`` (the summary's
-    light pass) rather than a second one."""
+    light pass) rather than a second one; ``issues_overdue`` when already counted."""
     report = OverdueReport(end)
     behind = behind_both_month_ends(reg, end, report)
     missed, due = visits_owed(reg, end, report)
@@ -258,6 +263,8 @@ def overdue_counts(reg: Register, end: date, standing: dict[str, tuple]) -> dict
     for code, (_, _, status, last_report, start) in standing.items():
         for name in project_sections(code, status, last_report, start, end.isoformat(), behind):
             counts[name] += 1
-    counts["issues_overdue"] = len(coverage.overdue_issues(reg.db, end.isoformat()))
+    if issues_overdue is None:
+        issues_overdue = coverage.issue_counts(reg.db, end.isoformat())[1]
+    counts["issues_overdue"] = issues_overdue
     counts["visits_missed"], counts["visits_due"] = len(missed), len(due)
     return counts

@@ -154,3 +154,13 @@ def open_issue_count(db: sqlite3.Connection, as_of: str) -> int:
     """Issues found by ``as_of`` and still open at the end of that day."""
     sql = f"WITH {issues_as_of()} SELECT count(*) FROM issues_as_of i WHERE {OPEN_AT}"
     return db.execute(sql, {"as_of": as_of}).fetchone()[0]
+
+
+def issue_counts(db: sqlite3.Connection, as_of: str) -> tuple[int, int]:
+    """(open, past their deadline) at the end of ``as_of``: the counts of
+    ``open_issue_count`` and ``overdue_issues`` from one rebuild of the issues' state."""
+    sql = f"""WITH {issues_as_of()}
+        SELECT count(*), coalesce(sum(i.deadline < :as_of), 0)
+        FROM issues_as_of i WHERE {OPEN_AT}"""
+    open_, late = db.execute(sql, {"as_of": as_of}).fetchone()
+    return open_, late
