@@ -189,7 +189,9 @@ def checklist(
 
 
 def with_focus(row: dict, lights: dict) -> dict:
-    """Add the light, deviation and the supervision points where the data shows a problem."""
+    """Add the light, deviation and the supervision points where the data shows a problem.
+
+    Adds them to ``row`` itself and returns it (no copy of 100,000 rows)."""
     found = lights.get(row["code"])
     dev = dict(found) if found is not None else {}
     categories = set((row.pop("open_categories") or "").split(","))
@@ -203,14 +205,15 @@ def with_focus(row: dict, lights: dict) -> dict:
         focus.append("funding")
     if "feedback" in categories:
         focus.append("feedback")
-    return {
-        **row, "light": dev.get("light"), "status": dev.get("status"),
+    row.update({
+        "light": dev.get("light"), "status": dev.get("status"),
         "expected_pct": dev.get("expected_pct"), "actual_pct": dev.get("actual_pct"),
         "deviation_pct": dev.get("deviation_pct"), "funds_pct": funds_pct,
         "stale": bool(dev.get("stale")), "visited": row["visited_on"] is not None,
         "open_issue_ids": [int(i) for i in (row["open_issue_ids"] or "").split(";") if i],
         "focus": focus,
-    }
+    })
+    return row
 
 
 # -- summary ------------------------------------------------------------------------------------
