@@ -121,21 +121,22 @@ def deviation_sql(where: str = "", *, slim: bool = False) -> str:
 
     ``slim`` rows have the right light, status, actual and last report date, but no funds,
     pace or forecast (see ``figures_cte``)."""
-    lag = f"round(expected - actual, {PRECISION})"
+    expected, actual = f"COALESCE(pl.pct, mo.pct, {LINEAR})", "COALESCE(l.pct, 0.0)"
+    pace = """CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
+                THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END"""
     return f"""
 WITH {figures_cte(where, slim=slim)}, {KNOTS}, {MONTHS},
 base AS MATERIALIZED (
     SELECT p.code, p.name, p.item, p.department, p.district, p.start, p.due, p.target,
            p.unit, p.budget,
-           COALESCE(pl.pct, mo.pct, {LINEAR}) AS expected,
-           COALESCE(l.pct, 0.0) AS actual,
+           {expected} AS expected,
+           {actual} AS actual,
+           round({expected} - {actual}, {PRECISION}) AS lag,
            l.date AS last_report_date,
            CASE WHEN p.budget > 0 AND f.funds IS NOT NULL
                 THEN f.funds * 100.0 / p.budget END AS funds_pct,
            f.funds AS funds,
-           CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
-                THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END AS pace,
-           l.pct AS last_pct
+           round((100.0 - l.pct) / ({pace}), {PRECISION}) AS days_to_finish
     FROM picks
     JOIN projects p ON p.code = picks.code
     LEFT JOIN progress l ON l.id = picks.latest_id
@@ -149,20 +150,20 @@ lit AS (
            actual - expected AS deviation,
            CASE WHEN actual >= 100 THEN 'done'
                 WHEN :as_of > due THEN 'red'
-                WHEN {lag} < :yellow THEN 'green'
-                WHEN {lag} <= :red THEN 'yellow'
+                WHEN lag < :yellow THEN 'green'
+                WHEN lag <= :red THEN 'yellow'
                 ELSE 'red' END AS light,
            CASE WHEN actual >= 100 THEN 'done'
                 WHEN :as_of > due THEN 'overdue'
-                WHEN {lag} >= :yellow AND {lag} <= :red THEN 'behind'
-                WHEN {lag} > :red THEN 'seriously_behind'
-                WHEN round(actual - expected, {PRECISION}) > 0 THEN 'ahead'
+                WHEN lag >= :yellow AND lag <= :red THEN 'behind'
+                WHEN lag > :red THEN 'seriously_behind'
+                WHEN lag < 0 THEN 'ahead'
                 ELSE 'on_track' END AS status,
            CASE WHEN last_report_date IS NULL
                   OR julianday(:as_of) - julianday(last_report_date) > :stale
                 THEN 1 ELSE 0 END AS stale,
-           CASE WHEN pace IS NOT NULL THEN date(last_report_date, '+' ||
-                {ceil_sql(f"round((100.0 - last_pct) / pace, {PRECISION})")} || ' days')
+           CASE WHEN days_to_finish IS NOT NULL THEN date(last_report_date, '+' ||
+                {ceil_sql("days_to_finish")} || ' days')
            END AS forecast_date
     FROM base
 )
