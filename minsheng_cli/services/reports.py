@@ -121,8 +121,7 @@ def behind_both_month_ends(reg: Register, as_of: date, report: OverdueReport) ->
     report.month_ends = [d.isoformat() for d in ends]
     behind: set[str] | None = None
     for end in ends:
-        codes = store.behind_codes(reg.db, params(reg, end))
-        behind = codes if behind is None else behind & codes
+        behind = store.behind_codes(reg.db, params(reg, end), among=behind)
     return behind or set()
 
 

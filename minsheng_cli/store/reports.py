@@ -243,10 +243,16 @@ def standings(db: sqlite3.Connection, params: dict) -> dict[str, sqlite3.Row]:
     return {r[0]: r for r in db.execute(sql, params)}
 
 
-def behind_codes(db: sqlite3.Connection, params: dict) -> set[str]:
-    """Codes of the projects yellow or red at ``params['as_of']``."""
-    sql = f"SELECT code FROM ({deviation_sql(slim=True)}) WHERE light IN ('yellow', 'red')"
-    return {r[0] for r in db.execute(sql, params)}
+def behind_codes(db: sqlite3.Connection, params: dict, among: set[str] | None = None) -> set[str]:
+    """Codes of the projects yellow or red at ``params['as_of']`` (only ``among`` these
+    codes when given: the second month-end need only look at those behind at the first)."""
+    where, values = "", params
+    if among is not None:
+        where = "WHERE p.code IN (SELECT value FROM json_each(:among))"
+        values = {**params, "among": json.dumps(sorted(among))}
+    sql = (f"SELECT code FROM ({deviation_sql(where, slim=True)})"
+           " WHERE light IN ('yellow', 'red')")
+    return {r[0] for r in db.execute(sql, values)}
 
 
 def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
