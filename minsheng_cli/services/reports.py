@@ -168,23 +168,25 @@ def checklist(
     """Each group's window containing the period (month or quarter), with what to look at."""
     if group is not None:
         uses.require_group(reg, group)
-    # Groups of one cadence share a window: one deviation pass and one query per window.
+    # Groups of one cadence share a window.
     by_window: dict[Period, list[dict]] = {}
     for g in coverage.groups_for_checklist(reg.db, group, level):
         window = periods.window_for(g["cadence"], min(period.end, max(period.start, today)))
         by_window.setdefault(window, []).append(g)
-    lists, lights_at = [], {}
+    # Windows that end after today share today as their as-of date: one deviation pass
+    # and one query for all of them.
+    by_as_of: dict[date, list[tuple[dict, Period]]] = {}
     for window, members in by_window.items():
-        as_of = min(today, window.end)
-        if as_of not in lights_at:  # monthly and quarterly windows mostly share today
-            lights_at[as_of] = store.standings(reg.db, params(reg, as_of))
-        lights = lights_at[as_of]
-        rows_of: dict[int, list[dict]] = {g["id"]: [] for g in members}
-        for row in coverage.checklist_rows(reg.db, list(rows_of), window.start.isoformat(),
-                                           window.end.isoformat(), as_of.isoformat()):
+        by_as_of.setdefault(min(today, window.end), []).extend((g, window) for g in members)
+    rows_of: dict[int, list[dict]] = {}
+    for as_of, chosen in by_as_of.items():
+        lights = store.standings(reg.db, params(reg, as_of))
+        windows = [(g["id"], w.start.isoformat(), w.end.isoformat()) for g, w in chosen]
+        rows_of.update({g["id"]: [] for g, _ in chosen})
+        for row in coverage.checklist_rows_in_windows(reg.db, windows, as_of.isoformat()):
             rows_of[row.pop("group_id")].append(with_focus(row, lights))
-        lists += [GroupChecklist(g, window, as_of, rows_of[g["id"]]) for g in members]
-    return lists
+    return [GroupChecklist(g, window, min(today, window.end), rows_of[g["id"]])
+            for window, members in by_window.items() for g in members]
 
 
 def with_focus(row: dict, lights: dict) -> dict:
