@@ -7,7 +7,7 @@ from pathlib import Path
 
 from minsheng_cli import i18n
 from minsheng_cli.domain.errors import InvalidValue
-from minsheng_cli.render.output import cols, dump_json, machine_value, write_rows
+from minsheng_cli.render.output import cols, dump_json, machine_value, tsv_cell, write_rows
 
 OVERDUE_COLUMNS = {
     "projects_overdue": cols("code", "name", "department", "due", "actual_pct:pct",
@@ -47,6 +47,25 @@ def iter_flat_rows(report):
             }
 
 
+def write_flat_tsv(report, out) -> None:
+    """``write_rows(iter_flat_rows(report), FLAT, "tsv")`` without a dict per finding
+    (170,000 findings at 100,000 projects)."""
+    lines = ["\t".join(c.key for c in FLAT)]
+    for kind, found in report.sections.items():
+        for r in found:
+            get = r.get
+            cells = (kind, get("code"), get("name"), get("department"), get("group"),
+                     get("window"), get("id"), detail(kind, r),
+                     get("deadline") or get("due") or get("last_visit") or get("start"),
+                     get("days_overdue", get("days_left")))
+            lines.append("\t".join([tsv_cell(v) for v in cells]))
+            if len(lines) >= 64:
+                out.write("\n".join(lines) + "\n")
+                lines.clear()
+    if lines:
+        out.write("\n".join(lines) + "\n")
+
+
 def detail(kind: str, row: dict) -> str:
     if kind in ("projects_overdue", "projects_red", "behind_two_months"):
         return f"{row.get('light')} {machine_value(row.get('deviation_pct'))}"
@@ -66,7 +85,10 @@ def write_overdue(report, fmt: str, lang: str, out=None) -> None:
         }
         dump_json(data, out)
         return
-    if fmt in ("tsv", "csv", "jsonl"):
+    if fmt == "tsv":
+        write_flat_tsv(report, out)
+        return
+    if fmt in ("csv", "jsonl"):
         write_rows(iter_flat_rows(report), FLAT, fmt, lang, out)
         return
     for kind, rows in report.sections.items():

@@ -15,6 +15,7 @@ import json
 import sqlite3
 
 from minsheng_cli.store.register import filters
+from minsheng_cli.store.reports import dicts
 
 # Issues found by :as_of, each as it stood at the end of that day: status from its latest
 # step (by date, then id), deadline from its latest transfer or reopen, rectifying department
@@ -72,7 +73,7 @@ def visits_owed(
                 AND v.date BETWEEN :start AND min(:end, :as_of))
         ORDER BY g.name, a.project_code"""
     params = {"cadence": cadence, "start": start, "end": end, "as_of": as_of}
-    return [dict(r) for r in db.execute(sql, params)]
+    return dicts(db, sql, params)
 
 
 # Up to this many groups, the issues' state is rebuilt for their projects only; for more,
