@@ -264,7 +264,6 @@ def overdue_counts(
     light pass) rather than a second one; ``issues_overdue`` when already counted."""
     report = OverdueReport(end)
     behind = behind_both_month_ends(reg, end, report)
-    missed, due = visits_owed(reg, end, report)
     counts = dict.fromkeys(SECTIONS, 0)
     for code, (_, _, status, last_report, start) in standing.items():
         for name in project_sections(code, status, last_report, start, end.isoformat(), behind):
@@ -272,5 +271,10 @@ def overdue_counts(
     if issues_overdue is None:
         issues_overdue = coverage.issue_counts(reg.db, end.isoformat())[1]
     counts["issues_overdue"] = issues_overdue
-    counts["visits_missed"], counts["visits_due"] = len(missed), len(due)
+    for cadence in ("monthly", "quarterly"):
+        for name, window in (("visits_missed", periods.previous_window(cadence, end)),
+                             ("visits_due", periods.window_for(cadence, end))):
+            counts[name] += coverage.visits_owed_count(
+                reg.db, cadence, window.start.isoformat(), window.end.isoformat(),
+                end.isoformat())
     return counts

@@ -58,11 +58,18 @@ def visits_owed(
     Only visits dated on or before ``as_of`` count (a report as of a past date ignores what
     came after).
     """
-    sql = """
+    sql = f"""
         SELECT g.name AS "group", g.level, a.project_code AS code, p.name, p.department,
                p.district,
                (SELECT max(v.date) FROM visits v WHERE v.group_id = a.group_id
                   AND v.project_code = a.project_code AND v.date <= :as_of) AS last_visit
+        {VISITS_OWED}
+        ORDER BY g.name, a.project_code"""
+    params = {"cadence": cadence, "start": start, "end": end, "as_of": as_of}
+    return dicts(db, sql, params)
+
+
+VISITS_OWED = """
         FROM assignments a
         JOIN supervision_groups g ON g.id = a.group_id
         JOIN projects p ON p.code = a.project_code
@@ -70,10 +77,15 @@ def visits_owed(
           AND NOT EXISTS (
               SELECT 1 FROM visits v
               WHERE v.group_id = a.group_id AND v.project_code = a.project_code
-                AND v.date BETWEEN :start AND min(:end, :as_of))
-        ORDER BY g.name, a.project_code"""
+                AND v.date BETWEEN :start AND min(:end, :as_of))"""
+
+
+def visits_owed_count(
+    db: sqlite3.Connection, cadence: str, start: str, end: str, as_of: str
+) -> int:
+    """How many rows ``visits_owed`` gives (the summary counts them)."""
     params = {"cadence": cadence, "start": start, "end": end, "as_of": as_of}
-    return dicts(db, sql, params)
+    return db.execute(f"SELECT count(*) {VISITS_OWED}", params).fetchone()[0]
 
 
 # Up to this many groups, the issues' state is rebuilt for their projects only; for more,
