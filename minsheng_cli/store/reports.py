@@ -35,13 +35,15 @@ LATEST = """(SELECT id FROM progress
     ORDER BY date DESC, id DESC LIMIT 1 OFFSET {offset})"""
 
 
-def figures_cte(where: str, *, slim: bool = False) -> str:
+def figures_cte(where: str, *, slim: bool = False, pace: bool = True) -> str:
     """Per project: the latest figure, the one the pace is measured from (the third
     latest, or the second when there are only two) and the latest funds figure.
 
     ``slim`` finds the latest figure only (lights and status need no more): three index
-    walks per project fewer, for the passes that only ask which light a project had."""
-    base = "NULL" if slim else f"""COALESCE({LATEST.format(column="pct", offset=2)},
+    walks per project fewer, for the passes that only ask which light a project had.
+    Without ``pace``, the two walks for the pace's base are left out (no forecast)."""
+    base = "NULL" if slim or not pace else f"""COALESCE(
+                    {LATEST.format(column="pct", offset=2)},
                     {LATEST.format(column="pct", offset=1)})"""
     funds = "NULL" if slim else LATEST.format(column="funds", offset=0)
     return f"""
@@ -116,16 +118,16 @@ monthly AS MATERIALIZED (
 )"""
 
 
-def deviation_sql(where: str = "", *, slim: bool = False) -> str:
+def deviation_sql(where: str = "", *, slim: bool = False, pace: bool = True) -> str:
     """The deviation rows (one per project), filtered by ``where`` on the projects table.
 
     ``slim`` rows have the right light, status, actual and last report date, but no funds,
-    pace or forecast (see ``figures_cte``)."""
+    pace or forecast (see ``figures_cte``); without ``pace``, no pace or forecast."""
     expected, actual = f"COALESCE(pl.pct, mo.pct, {LINEAR})", "COALESCE(l.pct, 0.0)"
-    pace = """CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
+    pace_sql = """CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
                 THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END"""
     return f"""
-WITH {figures_cte(where, slim=slim)}, {KNOTS}, {MONTHS},
+WITH {figures_cte(where, slim=slim, pace=pace)}, {KNOTS}, {MONTHS},
 base AS MATERIALIZED (
     SELECT p.code, p.name, p.item, p.department, p.district, p.start, p.due, p.target,
            p.unit, p.budget,
@@ -136,7 +138,7 @@ base AS MATERIALIZED (
            CASE WHEN p.budget > 0 AND f.funds IS NOT NULL
                 THEN f.funds * 100.0 / p.budget END AS funds_pct,
            f.funds AS funds,
-           round((100.0 - l.pct) / ({pace}), {PRECISION}) AS days_to_finish
+           round((100.0 - l.pct) / ({pace_sql}), {PRECISION}) AS days_to_finish
     FROM picks
     JOIN projects p ON p.code = picks.code
     LEFT JOIN progress l ON l.id = picks.latest_id
@@ -239,7 +241,7 @@ def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
 def standings(db: sqlite3.Connection, params: dict) -> dict[str, sqlite3.Row]:
     """code → the few columns a checklist shows (rows, not dicts: 100,000 of them)."""
     sql = f"""SELECT code, light, status, expected_pct, actual_pct, deviation_pct, funds_pct,
-                     stale FROM ({deviation_sql()})"""
+                     stale FROM ({deviation_sql(pace=False)})"""
     return {r[0]: r for r in db.execute(sql, params)}
 
 
