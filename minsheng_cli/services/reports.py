@@ -121,8 +121,7 @@ def behind_both_month_ends(reg: Register, as_of: date, report: OverdueReport) ->
     report.month_ends = [d.isoformat() for d in ends]
     behind: set[str] | None = None
     for end in ends:
-        codes = store.behind_codes(reg.db, params(reg, end))
-        behind = codes if behind is None else behind & codes
+        behind = store.behind_codes(reg.db, params(reg, end), among=behind)
     return behind or set()
 
 
@@ -134,11 +133,13 @@ def visits_owed(reg: Register, as_of: date, report: OverdueReport) -> tuple[list
         report.windows[cadence] = {"previous": span(previous), "current": span(current)}
         for row in coverage.visits_owed(reg.db, cadence, previous.start.isoformat(),
                                         previous.end.isoformat(), as_of.isoformat()):
-            missed.append({**row, "window": previous.label})
+            row["window"] = previous.label  # fresh rows: no copy of 100,000 of them
+            missed.append(row)
+        days_left = (current.end - as_of).days
         for row in coverage.visits_owed(reg.db, cadence, current.start.isoformat(),
                                         current.end.isoformat(), as_of.isoformat()):
-            due.append({**row, "window": current.label,
-                        "days_left": (current.end - as_of).days})
+            row["window"], row["days_left"] = current.label, days_left
+            due.append(row)
     return missed, due
 
 
@@ -169,25 +170,31 @@ def checklist(
     """Each group's window containing the period (month or quarter), with what to look at."""
     if group is not None:
         uses.require_group(reg, group)
-    # Groups of one cadence share a window: one deviation pass and one query per window.
+    # Groups of one cadence share a window.
     by_window: dict[Period, list[dict]] = {}
     for g in coverage.groups_for_checklist(reg.db, group, level):
         window = periods.window_for(g["cadence"], min(period.end, max(period.start, today)))
         by_window.setdefault(window, []).append(g)
-    lists = []
+    # Windows that end after today share today as their as-of date: one deviation pass
+    # and one query for all of them.
+    by_as_of: dict[date, list[tuple[dict, Period]]] = {}
     for window, members in by_window.items():
-        as_of = min(today, window.end)
+        by_as_of.setdefault(min(today, window.end), []).extend((g, window) for g in members)
+    rows_of: dict[int, list[dict]] = {}
+    for as_of, chosen in by_as_of.items():
         lights = store.standings(reg.db, params(reg, as_of))
-        rows_of: dict[int, list[dict]] = {g["id"]: [] for g in members}
-        for row in coverage.checklist_rows(reg.db, list(rows_of), window.start.isoformat(),
-                                           window.end.isoformat(), as_of.isoformat()):
+        windows = [(g["id"], w.start.isoformat(), w.end.isoformat()) for g, w in chosen]
+        rows_of.update({g["id"]: [] for g, _ in chosen})
+        for row in coverage.checklist_rows_in_windows(reg.db, windows, as_of.isoformat()):
             rows_of[row.pop("group_id")].append(with_focus(row, lights))
-        lists += [GroupChecklist(g, window, as_of, rows_of[g["id"]]) for g in members]
-    return lists
+    return [GroupChecklist(g, window, min(today, window.end), rows_of[g["id"]])
+            for window, members in by_window.items() for g in members]
 
 
 def with_focus(row: dict, lights: dict) -> dict:
-    """Add the light, deviation and the supervision points where the data shows a problem."""
+    """Add the light, deviation and the supervision points where the data shows a problem.
+
+    Adds them to ``row`` itself and returns it (no copy of 100,000 rows)."""
     found = lights.get(row["code"])
     dev = dict(found) if found is not None else {}
     categories = set((row.pop("open_categories") or "").split(","))
@@ -201,14 +208,15 @@ def with_focus(row: dict, lights: dict) -> dict:
         focus.append("funding")
     if "feedback" in categories:
         focus.append("feedback")
-    return {
-        **row, "light": dev.get("light"), "status": dev.get("status"),
+    row.update({
+        "light": dev.get("light"), "status": dev.get("status"),
         "expected_pct": dev.get("expected_pct"), "actual_pct": dev.get("actual_pct"),
         "deviation_pct": dev.get("deviation_pct"), "funds_pct": funds_pct,
         "stale": bool(dev.get("stale")), "visited": row["visited_on"] is not None,
         "open_issue_ids": [int(i) for i in (row["open_issue_ids"] or "").split(";") if i],
         "focus": focus,
-    }
+    })
+    return row
 
 
 # -- summary ------------------------------------------------------------------------------------
@@ -220,6 +228,7 @@ def summary(reg: Register, period: Period, today: date) -> dict:
     if end < period.start:
         raise InvalidValue("period", period.label, f"a period that has begun by {today}")
     counts = coverage.summary_counts(reg.db, period.start.isoformat(), end.isoformat())
+    open_at_end, issues_late = coverage.issue_counts(reg.db, end.isoformat())
     before = store.lights_of(reg.db, params(reg, period.start - timedelta(days=1)))
     after = store.lights_of(reg.db, params(reg, end))
     changed = [
@@ -241,23 +250,31 @@ def summary(reg: Register, period: Period, today: date) -> dict:
             "transferred": counts["moves"].get("transfer", 0),
             "responded": counts["moves"].get("respond", 0),
             "closed": counts["moves"].get("close", 0),
-            "open_at_end": coverage.open_issue_count(reg.db, end.isoformat()),
+            "open_at_end": open_at_end,
         },
         "projects": {"total": len(after), "lights": per_light, "light_changes": changed},
-        "overdue": overdue_counts(reg, end, after),
+        "overdue": overdue_counts(reg, end, after, issues_overdue=issues_late),
     }
 
 
-def overdue_counts(reg: Register, end: date, standing: dict[str, tuple]) -> dict[str, int]:
+def overdue_counts(
+    reg: Register, end: date, standing: dict[str, tuple], *, issues_overdue: int | None = None
+) -> dict[str, int]:
     """The sizes of overdue's sections, from a pass already made at ``end`` (the summary's
-    light pass) rather than a second one."""
+    light pass) rather than a second one; ``issues_overdue`` when already counted."""
     report = OverdueReport(end)
     behind = behind_both_month_ends(reg, end, report)
-    missed, due = visits_owed(reg, end, report)
     counts = dict.fromkeys(SECTIONS, 0)
     for code, (_, _, status, last_report, start) in standing.items():
         for name in project_sections(code, status, last_report, start, end.isoformat(), behind):
             counts[name] += 1
-    counts["issues_overdue"] = len(coverage.overdue_issues(reg.db, end.isoformat()))
-    counts["visits_missed"], counts["visits_due"] = len(missed), len(due)
+    if issues_overdue is None:
+        issues_overdue = coverage.issue_counts(reg.db, end.isoformat())[1]
+    counts["issues_overdue"] = issues_overdue
+    for cadence in ("monthly", "quarterly"):
+        for name, window in (("visits_missed", periods.previous_window(cadence, end)),
+                             ("visits_due", periods.window_for(cadence, end))):
+            counts[name] += coverage.visits_owed_count(
+                reg.db, cadence, window.start.isoformat(), window.end.isoformat(),
+                end.isoformat())
     return counts

@@ -35,16 +35,23 @@ LATEST = """(SELECT id FROM progress
     ORDER BY date DESC, id DESC LIMIT 1 OFFSET {offset})"""
 
 
-def figures_cte(where: str) -> str:
+def figures_cte(where: str, *, slim: bool = False, pace: bool = True) -> str:
     """Per project: the latest figure, the one the pace is measured from (the third
-    latest, or the second when there are only two) and the latest funds figure."""
+    latest, or the second when there are only two) and the latest funds figure.
+
+    ``slim`` finds the latest figure only (lights and status need no more): three index
+    walks per project fewer, for the passes that only ask which light a project had.
+    Without ``pace``, the two walks for the pace's base are left out (no forecast)."""
+    base = "NULL" if slim or not pace else f"""COALESCE(
+                    {LATEST.format(column="pct", offset=2)},
+                    {LATEST.format(column="pct", offset=1)})"""
+    funds = "NULL" if slim else LATEST.format(column="funds", offset=0)
     return f"""
 picks AS MATERIALIZED (
     SELECT p.code,
            {LATEST.format(column="pct", offset=0)} AS latest_id,
-           COALESCE({LATEST.format(column="pct", offset=2)},
-                    {LATEST.format(column="pct", offset=1)}) AS base_id,
-           {LATEST.format(column="funds", offset=0)} AS funds_id
+           {base} AS base_id,
+           {funds} AS funds_id
     FROM projects p {where}
 )"""
 
@@ -111,23 +118,27 @@ monthly AS MATERIALIZED (
 )"""
 
 
-def deviation_sql(where: str = "") -> str:
-    """The deviation rows (one per project), filtered by ``where`` on the projects table."""
-    lag = f"round(expected - actual, {PRECISION})"
+def deviation_sql(where: str = "", *, slim: bool = False, pace: bool = True) -> str:
+    """The deviation rows (one per project), filtered by ``where`` on the projects table.
+
+    ``slim`` rows have the right light, status, actual and last report date, but no funds,
+    pace or forecast (see ``figures_cte``); without ``pace``, no pace or forecast."""
+    expected, actual = f"COALESCE(pl.pct, mo.pct, {LINEAR})", "COALESCE(l.pct, 0.0)"
+    pace_sql = """CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
+                THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END"""
     return f"""
-WITH {figures_cte(where)}, {KNOTS}, {MONTHS},
+WITH {figures_cte(where, slim=slim, pace=pace)}, {KNOTS}, {MONTHS},
 base AS MATERIALIZED (
     SELECT p.code, p.name, p.item, p.department, p.district, p.start, p.due, p.target,
            p.unit, p.budget,
-           COALESCE(pl.pct, mo.pct, {LINEAR}) AS expected,
-           COALESCE(l.pct, 0.0) AS actual,
+           {expected} AS expected,
+           {actual} AS actual,
+           round({expected} - {actual}, {PRECISION}) AS lag,
            l.date AS last_report_date,
            CASE WHEN p.budget > 0 AND f.funds IS NOT NULL
                 THEN f.funds * 100.0 / p.budget END AS funds_pct,
            f.funds AS funds,
-           CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
-                THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END AS pace,
-           l.pct AS last_pct
+           round((100.0 - l.pct) / ({pace_sql}), {PRECISION}) AS days_to_finish
     FROM picks
     JOIN projects p ON p.code = picks.code
     LEFT JOIN progress l ON l.id = picks.latest_id
@@ -141,20 +152,20 @@ lit AS (
            actual - expected AS deviation,
            CASE WHEN actual >= 100 THEN 'done'
                 WHEN :as_of > due THEN 'red'
-                WHEN {lag} < :yellow THEN 'green'
-                WHEN {lag} <= :red THEN 'yellow'
+                WHEN lag < :yellow THEN 'green'
+                WHEN lag <= :red THEN 'yellow'
                 ELSE 'red' END AS light,
            CASE WHEN actual >= 100 THEN 'done'
                 WHEN :as_of > due THEN 'overdue'
-                WHEN {lag} >= :yellow AND {lag} <= :red THEN 'behind'
-                WHEN {lag} > :red THEN 'seriously_behind'
-                WHEN round(actual - expected, {PRECISION}) > 0 THEN 'ahead'
+                WHEN lag >= :yellow AND lag <= :red THEN 'behind'
+                WHEN lag > :red THEN 'seriously_behind'
+                WHEN lag < 0 THEN 'ahead'
                 ELSE 'on_track' END AS status,
            CASE WHEN last_report_date IS NULL
                   OR julianday(:as_of) - julianday(last_report_date) > :stale
                 THEN 1 ELSE 0 END AS stale,
-           CASE WHEN pace IS NOT NULL THEN date(last_report_date, '+' ||
-                {ceil_sql(f"round((100.0 - last_pct) / pace, {PRECISION})")} || ' days')
+           CASE WHEN days_to_finish IS NOT NULL THEN date(last_report_date, '+' ||
+                {ceil_sql("days_to_finish")} || ' days')
            END AS forecast_date
     FROM base
 )
@@ -200,7 +211,17 @@ def deviation_rows(
         outer = ("WHERE status IN ('overdue', 'seriously_behind') OR last_report_date IS NULL"
                  " OR code IN (SELECT value FROM json_each(:late_or))")
     sql = f"SELECT * FROM ({deviation_sql(where)}) {outer} ORDER BY rank, deviation_pct, code"
-    return [dict(r) for r in db.execute(sql, values)]
+    return dicts(db, sql, values)
+
+
+def dicts(db: sqlite3.Connection, sql: str, params) -> list[dict]:
+    """Rows as dicts, built from plain tuples: dict(sqlite3.Row) costs twice as much, and a
+    report may hold 100,000 rows."""
+    cursor = db.cursor()
+    cursor.row_factory = None
+    cursor.execute(sql, params)
+    keys = [d[0] for d in cursor.description]
+    return [dict(zip(keys, row, strict=True)) for row in cursor]
 
 
 def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
@@ -220,18 +241,25 @@ def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
 def standings(db: sqlite3.Connection, params: dict) -> dict[str, sqlite3.Row]:
     """code → the few columns a checklist shows (rows, not dicts: 100,000 of them)."""
     sql = f"""SELECT code, light, status, expected_pct, actual_pct, deviation_pct, funds_pct,
-                     stale FROM ({deviation_sql()})"""
+                     stale FROM ({deviation_sql(pace=False)})"""
     return {r[0]: r for r in db.execute(sql, params)}
 
 
-def behind_codes(db: sqlite3.Connection, params: dict) -> set[str]:
-    """Codes of the projects yellow or red at ``params['as_of']``."""
-    sql = f"SELECT code FROM ({deviation_sql()}) WHERE light IN ('yellow', 'red')"
-    return {r[0] for r in db.execute(sql, params)}
+def behind_codes(db: sqlite3.Connection, params: dict, among: set[str] | None = None) -> set[str]:
+    """Codes of the projects yellow or red at ``params['as_of']`` (only ``among`` these
+    codes when given: the second month-end need only look at those behind at the first)."""
+    where, values = "", params
+    if among is not None:
+        where = "WHERE p.code IN (SELECT value FROM json_each(:among))"
+        values = {**params, "among": json.dumps(sorted(among))}
+    sql = (f"SELECT code FROM ({deviation_sql(where, slim=True)})"
+           " WHERE light IN ('yellow', 'red')")
+    return {r[0] for r in db.execute(sql, values)}
 
 
 def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
     """code → (light, name, status, last_report_date, start) at ``params['as_of']``: enough
     for light changes and the counts of a summary, in one pass."""
-    sql = f"SELECT code, light, name, status, last_report_date, start FROM ({deviation_sql()})"
+    sql = ("SELECT code, light, name, status, last_report_date, start"
+           f" FROM ({deviation_sql(slim=True)})")
     return {r[0]: tuple(r)[1:] for r in db.execute(sql, params)}

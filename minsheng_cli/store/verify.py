@@ -135,12 +135,31 @@ def check_sequence(db: sqlite3.Connection, result: Verification) -> None:
 # -- 2. every row against its last logged content -------------------------------------------
 
 
-def last_logged(db: sqlite3.Connection, table: str) -> dict[str, dict]:
-    sql = """SELECT id, at, actor, command, row_key, action, content FROM audit_log
-             WHERE id IN (SELECT max(id) FROM audit_log WHERE table_name = ? GROUP BY row_key)"""
-    return {r[4]: dict(zip(("id", "at", "actor", "command", "key", "action", "content"),
-                           tuple(r), strict=True))
-            for r in db.execute(sql, [table])}
+def key_sql(table: str) -> str:
+    """``row_key`` in SQL: the text the log keys the table's rows by."""
+    return " || ':' || ".join(f'CAST("{column}" AS TEXT)' for column in ROW_KEYS[table])
+
+
+def last_logged(db: sqlite3.Connection, table: str) -> Iterator[tuple[str, dict]]:
+    """(key, last event) for every row the log names, in key order: the (table_name,
+    row_key, id) index gives each key's last event without holding them all."""
+    sql = """SELECT a.row_key, a.id, a.at, a.actor, a.command, a.action, a.content
+             FROM audit_log a
+             WHERE a.table_name = :table AND NOT EXISTS (
+                 SELECT 1 FROM audit_log b
+                 WHERE b.table_name = :table AND b.row_key = a.row_key AND b.id > a.id)
+             ORDER BY a.row_key"""
+    for key, *event in db.execute(sql, {"table": table}):
+        yield key, dict(zip(("id", "at", "actor", "command", "action", "content"), event,
+                            strict=True))
+
+
+def rows_by_key(db: sqlite3.Connection, table: str) -> tuple[list[str], Iterator[tuple]]:
+    """The table's columns and its rows as (key, rowid, values), in the log's key order."""
+    cursor = db.cursor()
+    cursor.row_factory = None
+    cursor.execute(f'SELECT {key_sql(table)}, rowid, * FROM "{table}" ORDER BY 1')
+    return [d[0] for d in cursor.description][2:], ((r[0], r[1], r[2:]) for r in cursor)
 
 
 def table_rows(db: sqlite3.Connection, table: str) -> tuple[list[str], Iterator[tuple]]:
@@ -150,31 +169,55 @@ def table_rows(db: sqlite3.Connection, table: str) -> tuple[list[str], Iterator[
 
 
 def check_table(db: sqlite3.Connection, table: str, result: Verification) -> None:
+    """Merge the table and its last logged contents, both in key order (a million figures
+    are never held at once).  Problems come out as before the merge: the table's in rowid
+    order, then the deleted rows in the order they were logged."""
+    columns, rows = rows_by_key(db, table)
     logged = last_logged(db, table)
-    columns, rows = table_rows(db, table)
+    found: list[tuple[int, Problem]] = []
+    deleted: list[tuple[int, Problem]] = []
     count = 0
-    for values in rows:
+    event_key, event = next(logged, (None, None))
+    for key, rowid, values in rows:
         count += 1
-        row = dict(zip(columns, values, strict=True))
-        key = row_key(table, row)
-        event = logged.pop(key, None)
-        if event is None or event["action"] == "delete":
-            result.problems.append(Problem(
-                "unlogged", table, key, "no log entry: added behind the program's back"))
-        elif canonical(row) != event["content"] and not only_new_columns(row, event):
-            result.problems.append(Problem(
-                "edited", table, key,
-                f"differs from its last logged content (event {event['id']}, "
-                f"{event['actor']}, {event['at']}): {changes(event['content'], row)}",
-            ))
-    for key, event in logged.items():
-        if event["action"] != "delete":
-            result.problems.append(Problem(
-                "deleted", table, key,
-                f"deleted behind the program's back (last logged in event {event['id']} by "
-                f"{event['actor']} at {event['at']}: {summary(event['content'])})",
-            ))
+        while event_key is not None and event_key < key:
+            deleted += deleted_row(table, event_key, event)
+            event_key, event = next(logged, (None, None))
+        match = event if event_key == key else None
+        if match is not None:
+            event_key, event = next(logged, (None, None))
+        problem = row_problem(table, dict(zip(columns, values, strict=True)), match)
+        if problem is not None:
+            found.append((rowid, problem))
+    while event_key is not None:
+        deleted += deleted_row(table, event_key, event)
+        event_key, event = next(logged, (None, None))
+    result.problems += [p for _, p in sorted(found, key=lambda f: f[0])]
+    result.problems += [p for _, p in sorted(deleted, key=lambda d: d[0])]
     result.rows[table] = count
+
+
+def row_problem(table: str, row: dict, event: dict | None) -> Problem | None:
+    key = row_key(table, row)
+    if event is None or event["action"] == "delete":
+        return Problem("unlogged", table, key, "no log entry: added behind the program's back")
+    if canonical(row) != event["content"] and not only_new_columns(row, event):
+        return Problem(
+            "edited", table, key,
+            f"differs from its last logged content (event {event['id']}, "
+            f"{event['actor']}, {event['at']}): {changes(event['content'], row)}",
+        )
+    return None
+
+
+def deleted_row(table: str, key: str, event: dict) -> list[tuple[int, Problem]]:
+    if event["action"] == "delete":
+        return []
+    return [(event["id"], Problem(
+        "deleted", table, key,
+        f"deleted behind the program's back (last logged in event {event['id']} by "
+        f"{event['actor']} at {event['at']}: {summary(event['content'])})",
+    ))]
 
 
 def only_new_columns(row: dict, event: dict) -> bool:

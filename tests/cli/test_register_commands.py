@@ -19,7 +19,7 @@ def test_init_creates_the_register_and_says_so_on_stderr(blank):
         "applied m001_create_register\napplied m002_create_reading_views\n"
         "applied m003_add_corrections_and_audit_sequence\n"
         "applied m004_add_visit_coverage_index\napplied m005_rebuild_reading_views\n"
-        f"register ready: {blank.db}\n"
+        f"applied m006_add_report_covering_indexes\nregister ready: {blank.db}\n"
     )
 
 
@@ -51,7 +51,7 @@ def test_info_gives_path_schema_and_counts(projects2):
     info = projects2.json("info")
     assert info["path"] == str(projects2.db)
     assert (info["schema_version"], info["schema"]) == (
-        5, "m005_rebuild_reading_views")
+        6, "m006_add_report_covering_indexes")
     assert info["counts"]["projects"] == 2
     assert info["counts"]["audit_log"] == 2
     rows = projects2.tsv("info")

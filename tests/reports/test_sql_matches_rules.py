@@ -13,6 +13,7 @@ from minsheng_cli.domain import schedule
 from minsheng_cli.domain.model import NewProject
 from minsheng_cli.services import reports
 from minsheng_cli.store import register as store
+from minsheng_cli.store import reports as store_reports
 from minsheng_cli.store.audit import WriteContext
 
 CTX = WriteContext("prop", "test", "2021-01-01T00:00:00+00:00")
@@ -51,6 +52,8 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
             store.write_setting(reg.db, CTX, "red_lag", str(thresholds[1]))
             store.write_setting(reg.db, CTX, "schedule_basis", "months" if months else "days")
         [row] = reports.deviation(reg, as_of)
+        slim = store_reports.lights_of(reg.db, reports.params(reg, as_of))["X"]
+        standing = tuple(store_reports.standings(reg.db, reports.params(reg, as_of))["X"])
     finally:
         reg.close()
 
@@ -66,5 +69,11 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
     assert row["light"] == schedule.light(actual, expected, as_of, due, t)
     assert row["status"] == schedule.status(actual, expected, as_of, due, t)
     assert row["stale"] == schedule.is_stale(known[-1][0] if known else None, as_of, 31)
+    # the slim pass (summary, overdue's month-ends) gives the same light and status
+    assert slim == (row["light"], "x", row["status"], row["last_report_date"], row["start"])
+    # and the checklist's pass without the pace, the same standing
+    assert standing == ("X", row["light"], row["status"], row["expected_pct"],
+                        row["actual_pct"], row["deviation_pct"], row["funds_pct"],
+                        int(row["stale"]))
     forecast = schedule.forecast(known, as_of)
     assert row["forecast_date"] == (forecast.isoformat() if forecast else None)

@@ -56,6 +56,7 @@ def test_migrations_are_recorded_by_name(cli):
         "m001_create_register", "m002_create_reading_views",
         "m003_add_corrections_and_audit_sequence", "m004_add_visit_coverage_index",
         "m005_rebuild_reading_views",
+        "m006_add_report_covering_indexes",
     ]
 
 

@@ -55,6 +55,7 @@ def test_upgrade_by_init_keeps_every_row_and_the_audit_chain(cli, tmp_path):
     assert "applied m002_create_reading_views" in result.stderr
     assert "applied m003_add_corrections_and_audit_sequence" in result.stderr
     assert "applied m005_rebuild_reading_views" in result.stderr
+    assert "applied m006_add_report_covering_indexes" in result.stderr
     assert same_rows(before, data_tables(old))
     cli("--db", str(old), "verify")
     con = sqlite3.connect(old)

@@ -86,7 +86,7 @@ def test_the_views_chinese_words_are_the_programs_labels():
     must still be the words the program prints and accepts first."""
     from minsheng_cli.domain import values
     from minsheng_cli.i18n import ENUMS
-    from minsheng_cli.store.migrations import LABELS_M005
+    from minsheng_cli.store.schema_history import LABELS_M005
 
     program = {"category": values.CATEGORY, "severity": values.SEVERITY,
                "status": values.ISSUE_STATUS, "level": values.LEVEL, "method": values.METHOD,

@@ -8,6 +8,9 @@ CREATE INDEX audit_log_row ON audit_log (table_name, row_key, id);
 CREATE UNIQUE INDEX "idx__sqlite_migrations_migration_set_name"
     ON "_sqlite_migrations" ("migration_set", "name");
 
+-- index issue_events_as_of on issue_events
+CREATE INDEX issue_events_as_of ON issue_events (issue_id, date, id, action, to_status, deadline, department);
+
 -- index issue_events_issue on issue_events
 CREATE INDEX issue_events_issue ON issue_events (issue_id, id);
 
@@ -23,8 +26,8 @@ CREATE INDEX plan_points_project ON plan_points (project_code, date);
 -- index progress_corrects on progress
 CREATE INDEX progress_corrects ON progress (corrects) WHERE corrects IS NOT NULL;
 
--- index progress_project_date on progress
-CREATE INDEX progress_project_date ON progress (project_code, date, id);
+-- index progress_figures on progress
+CREATE INDEX progress_figures ON progress (project_code, date, id, pct, funds);
 
 -- index projects_department on projects
 CREATE INDEX projects_department ON projects (department);
