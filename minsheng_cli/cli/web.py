@@ -14,6 +14,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -123,10 +124,19 @@ def browse(
 
 
 def run_until_stopped(command: list[str]) -> int:
-    """Run the server in the foreground; Ctrl-C (which reaches it too) stops it: exit 0."""
+    """Run the server in the foreground; Ctrl-C (which reaches it too) stops it: exit 0.
+    A SIGTERM (kill, a service manager) is passed on, so no server is left running."""
     process = subprocess.Popen(command)
+    stopped = []
+
+    def stop(*_) -> None:
+        stopped.append(True)
+        process.terminate()
+
+    previous = signal.signal(signal.SIGTERM, stop)
     try:
-        return process.wait()
+        code = process.wait()
+        return 0 if stopped else code
     except KeyboardInterrupt:
         try:
             process.wait(timeout=10)
@@ -134,6 +144,8 @@ def run_until_stopped(command: list[str]) -> int:
             process.kill()
             process.wait()
         return 0
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def install(app: typer.Typer) -> None:

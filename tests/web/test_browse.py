@@ -138,6 +138,34 @@ def same_rows(a: list[dict], b: list[dict]) -> bool:
     return sorted(a, key=key) == sorted(b, key=key)
 
 
+SLEEPER = """import os, sys, time
+open(sys.argv[1], 'w').write(str(os.getpid()))
+time.sleep(60)"""
+
+
+def test_a_terminated_browse_stops_its_server(projects2, tmp_path):
+    """kill (SIGTERM) on `minsheng browse` alone must not leave the server running."""
+    pid_file = tmp_path / "server.pid"
+    program = [sys.executable, "-c", SLEEPER, str(pid_file)]
+    run = ("import sys; from minsheng_cli.cli import web, main; "
+           f"web.datasette_program = lambda: {program!r}; "
+           "sys.argv = ['minsheng', 'browse']; main()")
+    env = {**os.environ, **{k: v for k, v in projects2.env.items() if v is not None}}
+    process = subprocess.Popen([sys.executable, "-c", run], env=env, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while not pid_file.exists() or not pid_file.read_text():
+        assert time.monotonic() < deadline and process.poll() is None
+        time.sleep(0.05)
+    server = int(pid_file.read_text())
+    process.terminate()
+    assert process.wait(timeout=20) == 0
+    process.stderr.close()
+    with pytest.raises(ProcessLookupError):  # gone (reaped by browse), not left running
+        for _ in range(100):
+            os.kill(server, 0)
+            time.sleep(0.05)
+
+
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
