@@ -94,14 +94,19 @@ def set_font(style_or_run, east_asian: str, size: float | None = None, *,
 
 
 def set_styles(word) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
+    """Body text in 仿宋 with a two-character indent, headings in 黑体/楷体, and the report's
+    own paragraph styles (title, subtitle, note, table text, signature)."""
+    set_body_style(word.styles["Normal"])
+    set_heading_styles(word.styles)
+    add_report_styles(word.styles)
+
+
+def set_body_style(normal) -> None:
     from docx.enum.text import WD_ALIGN_PARAGRAPH
     from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
-    styles = word.styles
-    normal = styles["Normal"]
     set_font(normal, BODY_FONT, BODY_PT)
     language = OxmlElement("w:lang")
     language.set(qn("w:val"), "en-US")
@@ -111,6 +116,11 @@ def set_styles(word) -> None:
     body.line_spacing, body.space_before, body.space_after = Pt(LINE_PT), Pt(0), Pt(0)
     body.first_line_indent = Pt(BODY_PT * 2)  # 首行缩进两字
     body.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+
+
+def set_heading_styles(styles) -> None:
+    from docx.shared import Pt
+
     for level, face in HEADING_FONTS.items():
         heading = styles[f"Heading {level}"]
         set_font(heading, face, BODY_PT, bold=level == 3)
@@ -118,6 +128,13 @@ def set_styles(word) -> None:
         fmt.line_spacing, fmt.space_before, fmt.space_after = Pt(LINE_PT), Pt(6), Pt(0)
         fmt.first_line_indent = Pt(BODY_PT * 2)
         fmt.keep_with_next = True
+
+
+def add_report_styles(styles) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
     for name, face, size, bold, align in (
         ("Report Title", TITLE_FONT, TITLE_PT, True, WD_ALIGN_PARAGRAPH.CENTER),
         ("Report Subtitle", "楷体", BODY_PT, False, WD_ALIGN_PARAGRAPH.CENTER),
@@ -126,7 +143,7 @@ def set_styles(word) -> None:
         ("Signature", BODY_FONT, BODY_PT, False, WD_ALIGN_PARAGRAPH.RIGHT),
     ):
         style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
-        style.base_style = normal
+        style.base_style = styles["Normal"]
         set_font(style, face, size, bold=bold)
         fmt = style.paragraph_format
         fmt.alignment, fmt.first_line_indent = align, Pt(0)
