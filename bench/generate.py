@@ -365,11 +365,12 @@ def generate(path: Path, projects: int, year: int, seed: int, check: bool = Fals
     """Create the register at ``path`` and fill it; return rows per table and timings."""
     started = time.perf_counter()
     create_register(path).close()
+    writer = loader.start_writer(path)
     gc.disable()  # millions of long-lived tuples: the cyclic collector would rescan them
     try:
         timeline = Generator(projects, year, seed).build()
         built = time.perf_counter()
-        counts = loader.replay(path, timeline, check)
+        counts = loader.replay(path, timeline, writer, check)
     finally:
         gc.enable()
     done = time.perf_counter()
