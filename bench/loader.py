@@ -65,7 +65,7 @@ FLAGGED = ("open", None, None)
 
 SEQ_BITS = 32
 SEQ_MASK = (1 << SEQ_BITS) - 1
-CHUNK = 50_000
+CHUNK = 10_000
 
 
 class Timeline:

@@ -20,6 +20,7 @@ given back its own text, byte for byte, with the sequence set, before the file i
 
 from __future__ import annotations
 
+import gc
 import marshal
 import multiprocessing
 import queue
@@ -99,6 +100,7 @@ def open_for_load(path: Path, tables: list[str]) -> tuple[sqlite3.Connection, li
 
 
 def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> None:
+    gc.disable()  # each chunk is a few hundred thousand lists and tuples, none cyclic
     arrived: queue.Queue = queue.Queue()
 
     def read() -> None:  # unmarshal while the main thread hashes and SQLite writes
