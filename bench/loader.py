@@ -9,13 +9,12 @@ whose content is the row as SQLite stores it, canonicalised and hash-chained wit
 program's own ``canonical``/``event_hash`` (store/audit.py).  ``minsheng verify`` therefore
 finds nothing to flag.
 
-Speed: about 30 events per project, so 3 million at 100,000 projects, each costing ~9 µs
-of ``canonical`` + ``event_hash`` alone.  Two processes share the work, in chunks of events
-in time order: this one computes the contents and chains the hashes (sequential by
-nature); a forked writer inserts the tables' rows and, as their chunks arrive, the audit
-events, with ``executemany`` in one transaction, the journal off, the secondary indexes
-dropped during the load and recreated from their own ``CREATE INDEX`` text (same schema,
-built by sorting), and the file switched back to WAL as ``minsheng init`` leaves it.
+Speed: about 30 events per project, so 3 million at 100,000 projects.  The year is walked
+once, here, in time order: ids, each row as stored, its audit content (a compiled f-string
+per table, ``compile_canonical``) and the hash chain (sequential by nature), the fast
+path checked against store.audit's own functions on every 101st event.  The rows and the
+finished events go, a chunk at a time, to the writing process (bench/writer.py, forked
+before the build), which inserts them; the two cores share the work.
 """
 
 from __future__ import annotations

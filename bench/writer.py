@@ -55,7 +55,8 @@ class Writer:
     def __init__(self, path: Path, tables: list[str], inserts: dict[str, str]):
         fork = multiprocessing.get_context("fork")
         receive, self.pipe = fork.Pipe(duplex=False)
-        self.process = fork.Process(target=_run, args=(path, tables, inserts, receive))
+        self.process = fork.Process(target=_run, args=(path, tables, inserts, receive),
+                                    daemon=True)  # not waited for if the main one fails
         self.process.start()
         receive.close()
 
@@ -105,7 +106,10 @@ def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> Non
 
     def read() -> None:  # unmarshal while the main thread hashes and SQLite writes
         while True:
-            chunk = marshal.loads(receive.recv_bytes())
+            try:
+                chunk = marshal.loads(receive.recv_bytes())
+            except EOFError:  # the main process stopped before the end: so does this one
+                chunk = (DONE, None)
             arrived.put(chunk)
             if chunk[0] is DONE:
                 return
@@ -121,6 +125,8 @@ def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> Non
         events = [event.split(FIELD) for event in blob.split(EVENT)]
         db.executemany(AUDIT_SQL, events)
         n += len(events)
+    if chunk[1] is None:
+        raise SystemExit(1)  # the file is incomplete; generate.py replaces it next time
     for sql in indexes:
         db.execute(sql)
     set_table_sql(db, "audit_log", declared)

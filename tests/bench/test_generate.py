@@ -83,3 +83,13 @@ def test_compiled_content_is_store_audit_canonical(row):
 def test_compiled_content_refuses_a_type_it_does_not_write():
     with pytest.raises(TypeError):
         loader.compile_canonical(("flag",))((True,))
+
+
+def test_a_failing_build_stops_the_writer_too(tmp_path):
+    # year 1 starts its timeline in December of year 0, which does not exist: the main
+    # process fails after the writer was forked, and must not wait for it forever.
+    result = subprocess.run([sys.executable, str(BENCH / "generate.py"),
+                             str(tmp_path / "y1.db"), "--projects", "10", "--year", "1"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode != 0
+    assert "year 0 is out of range" in result.stderr
