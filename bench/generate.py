@@ -153,6 +153,7 @@ class Generator:
         self.last = date(year, 12, 31).toordinal()
         self.month_ends = [month_end(year, m) for m in range(1, 13)]
         self.timeline = Timeline(date(year - 1, 12, 1))
+        self.add = self.timeline.add  # (day, second, kind, command, actor, values) → seq
         self.clerks = [f"{vocab.SURNAMES[(7 * k + 3) % len(vocab.SURNAMES)]}某"
                        for k in range(len(vocab.ITEMS))]
         y = year
@@ -160,10 +161,6 @@ class Generator:
                                 date(y, 4, 1).toordinal(): 5})
         self.dues = Weighted({date(y, 12, 31).toordinal(): 75, date(y, 6, 30).toordinal(): 10,
                               date(y, 9, 30).toordinal(): 10, date(y, 11, 30).toordinal(): 5})
-
-    def add(self, day: int, second: int, kind: str, command: str, actor: str,
-            values: tuple) -> int:
-        return self.timeline.add(day, second, kind, command, actor, values)
 
     def between(self, low: int, high: int) -> int:
         """A whole number from low to high inclusive (``randint`` at a fraction of the cost)."""
@@ -365,11 +362,12 @@ def generate(path: Path, projects: int, year: int, seed: int, check: bool = Fals
     """Create the register at ``path`` and fill it; return rows per table and timings."""
     started = time.perf_counter()
     create_register(path).close()
+    writer = loader.start_writer(path)
     gc.disable()  # millions of long-lived tuples: the cyclic collector would rescan them
     try:
         timeline = Generator(projects, year, seed).build()
         built = time.perf_counter()
-        counts = loader.replay(path, timeline, check)
+        counts = loader.replay(path, timeline, writer, check)
     finally:
         gc.enable()
     done = time.perf_counter()

@@ -9,28 +9,23 @@ whose content is the row as SQLite stores it, canonicalised and hash-chained wit
 program's own ``canonical``/``event_hash`` (store/audit.py).  ``minsheng verify`` therefore
 finds nothing to flag.
 
-Speed: about 30 events per project, so 3 million at 100,000 projects, each costing ~9 µs
-of ``canonical`` + ``event_hash`` alone.  Two processes share the work, in chunks of events
-in time order: this one computes the contents and chains the hashes (sequential by
-nature); a forked writer inserts the tables' rows and, as their chunks arrive, the audit
-events, with ``executemany`` in one transaction, the journal off, the secondary indexes
-dropped during the load and recreated from their own ``CREATE INDEX`` text (same schema,
-built by sorting), and the file switched back to WAL as ``minsheng init`` leaves it.
+Speed: about 30 events per project, so 3 million at 100,000 projects.  The year is walked
+once, here, in time order: ids, each row as stored, its audit content (a compiled f-string
+per table, ``compile_canonical``) and the hash chain (sequential by nature), the fast
+path checked against store.audit's own functions on every 101st event.  The rows and the
+finished events go, a chunk at a time, to the writing process (bench/writer.py, forked
+before the build), which inserts them; the two cores share the work.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-import math
-import multiprocessing
-import queue
 import sqlite3
-import threading
 from datetime import date
-from itertools import islice
 from json.encoder import encode_basestring
 from pathlib import Path
+
+from writer import FIELD, Writer
 
 from minsheng_cli.store.audit import GENESIS, ROW_KEYS, canonical, event_hash, row_key
 
@@ -69,7 +64,7 @@ FLAGGED = ("open", None, None)
 
 SEQ_BITS = 32
 SEQ_MASK = (1 << SEQ_BITS) - 1
-CHUNK = 200_000
+CHUNK = 10_000
 
 
 class Timeline:
@@ -126,83 +121,10 @@ def adapt_columns(db: sqlite3.Connection) -> None:
         EXTRA[table] = len(added)
 
 
-def connect_for_load(path: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(path, isolation_level=None)
-    db.execute("PRAGMA journal_mode = OFF").fetchone()
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA cache_size = -1000000")  # ~1 GB of pages
-    db.execute("PRAGMA temp_store = MEMORY")
-    db.execute("PRAGMA foreign_keys = OFF")
-    return db
-
-
-def drop_indexes(path: Path) -> dict[str, list[str]]:
-    """Drop the secondary indexes; return each table's ``CREATE INDEX`` statements."""
-    db = connect_for_load(path)
-    adapt_columns(db)
-    found = db.execute(
-        "SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL"
-    ).fetchall()
-    statements: dict[str, list[str]] = {}
-    for name, table, sql in found:
-        db.execute(f"DROP INDEX {name}")
-        statements.setdefault(table, []).append(sql)
-    db.close()
-    return statements
-
-
 def insert_sql(table: str) -> str:
     columns = COLUMNS[table]
     return (f"INSERT INTO {table} ({', '.join(columns)}) "
             f"VALUES ({', '.join('?' * len(columns))})")
-
-
-AUDIT_SQL = (
-    "INSERT INTO audit_log (at, actor, command, table_name, row_key, action, content,"
-    " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
-)
-
-
-def assign_ids(timeline: Timeline) -> tuple[list[int], dict[str, int]]:
-    """Sort the writes by moment and hand out each table's ids in that order."""
-    timeline.keys.sort()
-    ids = [0] * len(timeline.events)
-    counts = dict.fromkeys(COLUMNS, 0)
-    events = timeline.events
-    for key in timeline.keys:
-        seq = key & SEQ_MASK
-        kind = events[seq][0]
-        if kind != ISSUE_UPDATE:
-            counts[kind] += 1
-            ids[seq] = counts[kind]
-    return ids, counts
-
-
-def in_order(timeline: Timeline, ids: list[int]):
-    """Every write in time order: (at, actor, command, table, action, stored, logged).
-
-    ``stored`` is the row as it ends up in its table (None for an update), ``logged`` the
-    row as the audit event records it (an issue is logged open when flagged, then after
-    each move).
-    """
-    events, stamps = timeline.events, {}
-    flagged: dict[int, list] = {}  # issue seq → its row as last logged
-    for key in timeline.keys:
-        seq = key & SEQ_MASK
-        at = timeline.stamp(key >> SEQ_BITS, stamps)
-        kind, command, actor, values = events[seq]
-        if kind == ISSUE_UPDATE:
-            logged = flagged[values[0]]
-            logged[ISSUE_STATE] = values[1:]
-            yield at, actor, command, "issues", "update", None, tuple(logged)
-            continue
-        row = resolve(kind, values, ids, ids[seq], at, actor)
-        if kind == "issues":
-            logged = flagged[seq] = list(row)
-            logged[ISSUE_STATE] = FLAGGED
-            yield at, actor, command, kind, "insert", row, tuple(logged)
-        else:
-            yield at, actor, command, kind, "insert", row, row
 
 
 def resolve(table: str, values: tuple, ids: list[int], row_id: int, at: str,
@@ -220,169 +142,108 @@ def resolve(table: str, values: tuple, ids: list[int], row_id: int, at: str,
     return (*values, at, actor, *extra)
 
 
-def chunks(timeline: Timeline, ids: list[int]):
-    """``in_order`` in lists of CHUNK events."""
-    events = in_order(timeline, ids)
-    while batch := list(islice(events, CHUNK)):
-        yield batch
+# One column's value as ``json.dumps(..., ensure_ascii=False)`` writes it, for the types
+# a row holds (str, None, int, finite float; a bool or anything else fails loudly in
+# float.__repr__, and the sampled check below catches the rest), inline: a function call
+# per value cost as much as the encoding.
+VALUE = ('(enc(v) if (t := type(v := row[{i}])) is str else "null" if v is None'
+         ' else int_repr(v) if t is int else float_repr(v))')
 
 
-def json_value(value) -> str:
-    """One value as ``json.dumps(..., ensure_ascii=False)`` writes it (for the types a
-    row holds: None, bool, int, finite float, str)."""
-    kind = type(value)
-    if kind is str:
-        return encode_basestring(value)
-    if value is None:
-        return "null"
-    if kind is bool:
-        return "true" if value else "false"
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float and math.isfinite(value):
-        return float.__repr__(value)
-    return json.dumps(value, ensure_ascii=False)
+def compile_canonical(columns: tuple[str, ...]):
+    """``store.audit.canonical`` of a row of these columns, as one f-string with the keys
+    sorted once: twice as fast as a loop over the values, four times json.dumps's."""
+    parts = [f"{encode_basestring(name)}:{{{VALUE.format(i=i)}}}"
+             for name, i in sorted((name, i) for i, name in enumerate(columns))]
+    source = "def canonical(row):\n    return f'{{" + ",".join(parts) + "}}'\n"
+    namespace = {"enc": encode_basestring, "int_repr": int.__repr__,
+                 "float_repr": float.__repr__}
+    exec(source, namespace)  # noqa: S102 — our own text, from the schema's column names
+    return namespace["canonical"]
 
 
-def canonical_fast(order: list[tuple[str, int]], logged: tuple) -> str:
-    """``store.audit.canonical`` of a row, from its columns sorted once per table:
-    json.dumps with sort_keys costs about twice as much per event (3 million of them)."""
-    return "{" + ",".join([name + json_value(logged[i]) for name, i in order]) + "}"
-
-
-def hash_fast(prev: str, fields: list[str]) -> str:
-    """``store.audit.event_hash`` for fields that are all text."""
-    payload = prev + "\n[" + ",".join([encode_basestring(f) for f in fields]) + "]"
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
-# Every CHECK_EVERY-th event is also computed with the program's own canonical and
-# event_hash: the fast path must give the same bytes, or the generator stops.
+# Every CHECK_EVERY-th event's key and content are also computed with the program's own
+# row_key and canonical: the fast path must give the same bytes, or the generator stops.
 CHECK_EVERY = 101
 
 
-def chain(timeline: Timeline, ids: list[int], to_writer) -> None:
-    """Here: each logged row's key, ``canonical`` content and chained ``event_hash``
-    (the bytes of ``store/audit.py``'s functions, checked on a sample), sent to the writer
-    a chunk at a time."""
-    prev = GENESIS
-    orders = {table: [(encode_basestring(c) + ":", i) for c, i in
-                      sorted((c, i) for i, c in enumerate(columns))]
-              for table, columns in COLUMNS.items()}
-    key_columns = {table: [COLUMNS[table].index(c) for c in ROW_KEYS[table]]
-                   for table in COLUMNS}
-    n = 0
-    for batch in chunks(timeline, ids):
-        keys, texts, hashes = [], [], []
-        for at, actor, command, table, action, _, logged in batch:
-            key = ":".join([str(logged[i]) for i in key_columns[table]])
-            text = canonical_fast(orders[table], logged)
-            fields = [at, actor, command, table, key, action, text]
-            digest = hash_fast(prev, fields)
-            n += 1
-            if n % CHECK_EVERY == 1:
-                check_fast(table, logged, prev, fields, key, text, digest)
-            prev = digest
-            keys.append(key)
-            texts.append(text)
-            hashes.append(prev)
-        to_writer.send((keys, texts, hashes))
-
-
-def check_fast(table: str, logged: tuple, prev: str, fields: list, key: str, text: str,
-               digest: str) -> None:
+def check_fast(table: str, logged: tuple, fields: tuple, prev: str, digest: str) -> None:
     content = dict(zip(COLUMNS[table], logged, strict=True))
-    if (row_key(table, content), canonical(content), event_hash(prev, fields)) != (
+    key, text = fields[4], fields[6]
+    if (row_key(table, content), canonical(content), event_hash(prev, list(fields))) != (
             key, text, digest):
-        raise SystemExit(f"generate: the fast audit content of {table} {key} differs from "
+        raise SystemExit(f"generate: the fast audit event of {table} {key} differs from "
                          "store.audit's; fix bench/loader.py")
 
 
-class Writer:
-    """The forked writer: the rows as it walks the events, the audit events as their
-    contents and hashes arrive from the chain."""
+def walk(timeline: Timeline, writer: Writer) -> dict[str, int]:
+    """The year in time order, once: each table's ids handed out in that order, each row
+    and each event's audit fields to the writing process, a chunk at a time; return rows
+    per table.  A reference always points to an earlier write (a visit's figure and photos
+    are added after it at the same moment), so its id is known when it is resolved."""
+    timeline.keys.sort()
+    events, stamps, stamp = timeline.events, {}, timeline.stamp
+    ids = [0] * len(events)
+    counts = dict.fromkeys(COLUMNS, 0)
+    canonicals = {table: compile_canonical(columns) for table, columns in COLUMNS.items()}
+    key_columns = {table: [COLUMNS[table].index(c) for c in ROW_KEYS[table]]
+                   for table in COLUMNS}
+    flagged: dict[int, list] = {}  # issue seq → its row as last logged
+    rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
+    out: list[str] = []
+    n, prev, enc, sha256 = 0, GENESIS, encode_basestring, hashlib.sha256
+    for key in timeline.keys:
+        seq = key & SEQ_MASK
+        at = stamps.get(key >> SEQ_BITS) or stamp(key >> SEQ_BITS, stamps)
+        kind, command, actor, values = events[seq]
+        if kind == ISSUE_UPDATE:
+            table, action = "issues", "update"
+            logged = flagged[values[0]]
+            logged[ISSUE_STATE] = values[1:]
+            logged = tuple(logged)
+        else:
+            table, action = kind, "insert"
+            counts[kind] += 1
+            ids[seq] = counts[kind]
+            logged = resolve(kind, values, ids, counts[kind], at, actor)
+            rows[kind].append(logged)
+            if kind == "issues":  # logged as flagged: open, no deadline, no verdict
+                flagged[seq] = row = list(logged)
+                row[ISSUE_STATE] = FLAGGED
+                logged = tuple(row)
+        row_key_ = ":".join([str(logged[i]) for i in key_columns[table]])
+        text = canonicals[table](logged)
+        # store.audit.event_hash: the previous hash, then the fields as a JSON array
+        digest = sha256(f"{prev}\n[{enc(at)},{enc(actor)},{enc(command)},{enc(table)},"
+                        f"{enc(row_key_)},{enc(action)},{enc(text)}]".encode()).hexdigest()
+        fields = (at, actor, command, table, row_key_, action, text)
+        n += 1
+        if n % CHECK_EVERY == 1:
+            check_fast(table, logged, fields, prev, digest)
+        out.append(FIELD.join((*fields, prev, digest)))
+        prev = digest
+        if len(out) == CHUNK:
+            writer.send(out, {table: found for table, found in rows.items() if found})
+            out, rows = [], {table: [] for table in COLUMNS}
+    writer.send(out, {table: found for table, found in rows.items() if found})
+    return counts
 
-    def __init__(self, path: Path, indexes: dict[str, list[str]], from_main):
-        self.db = connect_for_load(path)
-        self.indexes = indexes
-        self.arrived: queue.Queue = queue.Queue()
-        self.pending: dict[int, list[tuple]] = {}  # chunk → its events' heads
-        self.next_chunk, self.prev = 0, GENESIS
-        threading.Thread(target=self._receive, args=(from_main,), daemon=True).start()
 
-    def _receive(self, from_main) -> None:
-        while True:
-            try:
-                self.arrived.put(from_main.recv())
-            except EOFError:
-                return
-
-    def run(self, timeline: Timeline, ids: list[int], check: bool) -> list:
-        db = self.db
-        db.execute("BEGIN")
-        buffers: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
-        for chunk_no, batch in enumerate(chunks(timeline, ids)):
-            for event in batch:
-                if event[5] is not None:
-                    buffers[event[3]].append(event[5])
-            for table, rows in buffers.items():
-                if rows:
-                    db.executemany(insert_sql(table), rows)
-                    rows.clear()
-            self.pending[chunk_no] = [event[:5] for event in batch]
-            self.log_arrived(block=False)
-        for table in COLUMNS:
-            for sql in self.indexes.get(table, []):
-                db.execute(sql)
-        while self.pending:
-            self.log_arrived(block=True)
-        for sql in self.indexes.get("audit_log", []):
-            db.execute(sql)
-        db.execute("COMMIT")
-        problems = list(db.execute("PRAGMA foreign_key_check")) if check else []
-        db.execute("PRAGMA journal_mode = WAL").fetchone()
+def start_writer(path: Path) -> Writer:
+    """Fork the writing process (before the year is built, while this one is small)."""
+    db = sqlite3.connect(path)
+    try:
+        adapt_columns(db)
+    finally:
         db.close()
-        return problems
-
-    def log_arrived(self, block: bool) -> None:
-        """Insert the audit events of the chunks whose hashes have arrived, in order."""
-        while self.next_chunk in self.pending:
-            try:
-                keys, texts, hashes = self.arrived.get(block=block)
-            except queue.Empty:
-                return
-            rows, prev = [], self.prev
-            for (at, actor, command, table, action), key, text, digest in zip(
-                    self.pending.pop(self.next_chunk), keys, texts, hashes, strict=True):
-                rows.append((at, actor, command, table, key, action, text, prev, digest))
-                prev = digest
-            self.db.executemany(AUDIT_SQL, rows)
-            self.prev = prev
-            self.next_chunk += 1
+    return Writer(path, list(COLUMNS), {table: insert_sql(table) for table in COLUMNS})
 
 
-def write_register(path: Path, timeline: Timeline, ids: list[int],
-                   indexes: dict[str, list[str]], from_main, check: bool) -> None:
-    problems = Writer(path, indexes, from_main).run(timeline, ids, check)
-    if problems:
-        print(f"generate: {len(problems)} foreign-key problems, e.g. {problems[0]}")
-        raise SystemExit(3)
-
-
-def replay(path: Path, timeline: Timeline, check: bool = False) -> dict[str, int]:
-    """Write the timeline into the (empty) register at ``path``; return rows per table."""
-    ids, counts = assign_ids(timeline)
-    indexes = drop_indexes(path)
-    fork = multiprocessing.get_context("fork")
-    from_main, to_writer = fork.Pipe(duplex=False)
-    writer = fork.Process(target=write_register,
-                          args=(path, timeline, ids, indexes, from_main, check))
-    writer.start()
-    from_main.close()
-    chain(timeline, ids, to_writer)
-    to_writer.close()
-    writer.join()
-    if writer.exitcode:
-        raise SystemExit(f"generate: the writer failed (exit code {writer.exitcode})")
+def replay(path: Path, timeline: Timeline, writer: Writer,
+           check: bool = False) -> dict[str, int]:
+    """Send the timeline to the writer (started on the empty register at ``path``);
+    return rows per table once the file is written."""
+    counts = walk(timeline, writer)
+    writer.finish(check)
     counts["audit_log"] = len(timeline.keys)
     return counts

@@ -128,7 +128,7 @@ def fingerprint() -> str:
         [PY, "-c", "from minsheng_cli.store import migrations; print('|'.join(migrations.NAMES))"],
         capture_output=True, text=True, check=True).stdout.strip()  # the snapshot's
     digest = hashlib.sha256(names.encode())
-    for name in ("generate.py", "loader.py", "vocab.py"):
+    for name in ("generate.py", "loader.py", "vocab.py", "writer.py"):
         digest.update((HERE / name).read_bytes())
     return digest.hexdigest()[:10]
 
