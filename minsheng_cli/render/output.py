@@ -171,6 +171,39 @@ def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO) -> None:
         out.write("\n".join(lines) + "\n")
 
 
+STREAMED_FORMATS = ("tsv", "csv", "jsonl")
+
+
+def write_tuples(rows: Iterable[tuple], columns: Sequence[Column], fmt: str,
+                 out: TextIO | None = None) -> None:
+    """``write_rows`` for rows read as tuples in the order of ``columns`` and written as
+    they come (one of STREAMED_FORMATS): the same bytes, no dict per row."""
+    out = out or sys.stdout
+    keys = [c.key for c in columns]
+    if fmt == "tsv":
+        write_tsv_tuples(rows, keys, out)
+    elif fmt in ("csv", "jsonl"):
+        write_rows((dict(zip(keys, row, strict=True)) for row in rows), columns, fmt, "en", out)
+    else:
+        raise ValueError(f"{fmt} is not one of {STREAMED_FORMATS}")
+
+
+def write_tsv_tuples(rows: Iterable[tuple], keys: list[str], out: TextIO) -> None:
+    """``write_tsv`` for tuples (see there for why 64 lines a write)."""
+    lines, tabs = ["\t".join(keys)], len(keys) - 1
+    for r in rows:
+        line = "\t".join([v if v.__class__ is str else "" if v is None else tsv_cell(v)
+                          for v in r])
+        if line.count("\t") != tabs or "\n" in line or "\r" in line:
+            line = "\t".join([tsv_cell(v) for v in r])
+        lines.append(line)
+        if len(lines) >= 64:
+            out.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        out.write("\n".join(lines) + "\n")
+
+
 def cell_tsv(text: str) -> str:
     return text.replace("\t", " ").replace("\r\n", " ").replace("\n", " ").replace("\r", " ")
 

@@ -6,6 +6,7 @@ Each takes the date it reports on; the numbers come from the set-based queries i
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -44,6 +45,26 @@ def deviation(
         row["stale"] = bool(row["stale"])
         row["has_report"] = row["last_report_date"] is not None
     return rows
+
+
+def deviation_stream(
+    reg: Register,
+    as_of: date,
+    keys: tuple[str, ...],
+    *,
+    item: str | None = None,
+    department: str | None = None,
+    district: str | None = None,
+    lights: list[str] | None = None,
+) -> Iterator[tuple]:
+    """``deviation``'s rows as tuples of ``keys``, read as they are written: for the machine
+    formats of a report over the whole register (no list of 100,000 dicts)."""
+    rows = store.deviation_tuples(reg.db, params(reg, as_of), keys, item=item,
+                                  department=department, district=district, lights=lights)
+    if "stale" not in keys:
+        return iter(rows)
+    at = keys.index("stale")
+    return (row[:at] + (row[at] == 1,) + row[at + 1:] for row in rows)
 
 
 def standing(reg: Register, code: str, as_of: date) -> dict:

@@ -178,8 +178,7 @@ SELECT code, name, item, department, district, start, due, target, unit, budget,
 FROM lit"""
 
 
-def deviation_rows(
-    db: sqlite3.Connection,
+def deviation_query(
     params: dict,
     *,
     item: str | None = None,
@@ -188,8 +187,10 @@ def deviation_rows(
     lights: list[str] | None = None,
     code: str | None = None,
     late_or: set[str] | None = None,
-) -> list[dict]:
-    """Deviation rows, worst first (status, then deviation, then code).
+    keys: tuple[str, ...] | None = None,
+) -> tuple[str, dict]:
+    """The deviation rows' query and its parameters, worst first (status, then deviation,
+    then code); ``keys`` picks the columns (all when None).
 
     ``late_or`` keeps only the rows an overdue report lists — overdue, seriously behind,
     no figure yet — plus the given codes, so that 100,000 on-track rows never reach
@@ -210,8 +211,27 @@ def deviation_rows(
         values["late_or"] = json.dumps(sorted(late_or))
         outer = ("WHERE status IN ('overdue', 'seriously_behind') OR last_report_date IS NULL"
                  " OR code IN (SELECT value FROM json_each(:late_or))")
-    sql = f"SELECT * FROM ({deviation_sql(where)}) {outer} ORDER BY rank, deviation_pct, code"
-    return dicts(db, sql, values)
+    if keys is not None and not all(key.isidentifier() for key in keys):
+        raise ValueError(f"not column names: {keys}")
+    picked = "*" if keys is None else ", ".join(keys)
+    sql = (f"SELECT {picked} FROM ({deviation_sql(where)}) {outer}"
+           " ORDER BY rank, deviation_pct, code")
+    return sql, values
+
+
+def deviation_rows(db: sqlite3.Connection, params: dict, **filters) -> list[dict]:
+    """Deviation rows as dicts (see ``deviation_query`` for the filters)."""
+    return dicts(db, *deviation_query(params, **filters))
+
+
+def deviation_tuples(
+    db: sqlite3.Connection, params: dict, keys: tuple[str, ...], **filters
+) -> sqlite3.Cursor:
+    """The same rows as plain tuples of ``keys``, straight from the cursor: a report
+    written as it is read holds no 100,000 dicts."""
+    cursor = db.cursor()
+    cursor.row_factory = None
+    return cursor.execute(*deviation_query(params, keys=keys, **filters))
 
 
 def dicts(db: sqlite3.Connection, sql: str, params) -> list[dict]:
