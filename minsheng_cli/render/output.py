@@ -106,6 +106,8 @@ def tsv_cell(value) -> str:
         return ""
     if kind is int:
         return str(value)
+    if kind is bool:
+        return "true" if value else "false"
     if kind is float and math.isfinite(value):  # round_number, inlined
         rounded = round(value, 2)
         return str(int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded)

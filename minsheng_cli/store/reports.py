@@ -57,6 +57,10 @@ picks AS MATERIALIZED (
 
 
 # Plan points in force: the latest recorded for each date, strictly inside (start − 1, due).
+# With the knots (start − 1, 0 %) and (due, 100 %) they cut the plan into segments; the
+# segment holding :as_of runs from the last knot on or before it to the first after it.
+# Found by one grouped min/max and two seeks rather than numbering every knot with a window
+# function (0.16 → 0.09 s a pass at 100,000 projects, and the summary makes four passes).
 KNOTS = """
 plan_in_force AS MATERIALIZED (
     SELECT pp.project_code, pp.date, pp.pct, p.start, p.due
@@ -64,25 +68,29 @@ plan_in_force AS MATERIALIZED (
     WHERE pp.id IN (SELECT max(id) FROM plan_points GROUP BY project_code, date)
       AND pp.date > date(p.start, '-1 day') AND pp.date < p.due
 ),
-knots AS (
-    SELECT project_code, date, pct FROM plan_in_force
-    UNION ALL
-    SELECT DISTINCT project_code, date(start, '-1 day'), 0.0 FROM plan_in_force
-    UNION ALL
-    SELECT DISTINCT project_code, due, 100.0 FROM plan_in_force
+plan_bounds AS MATERIALIZED (
+    SELECT project_code, start, due,
+           max(CASE WHEN date <= :as_of THEN date END) AS d_before,
+           min(CASE WHEN date > :as_of THEN date END) AS d_after
+    FROM plan_in_force GROUP BY project_code
 ),
-segments AS MATERIALIZED (
-    SELECT project_code, date AS d0, pct AS p0,
-           LEAD(date) OVER (PARTITION BY project_code ORDER BY date) AS d1,
-           LEAD(pct) OVER (PARTITION BY project_code ORDER BY date) AS p1
-    FROM knots
+segments AS (
+    SELECT project_code,
+           COALESCE(d_before, date(start, '-1 day')) AS d0,
+           CASE WHEN d_before IS NULL THEN 0.0 ELSE (SELECT pct FROM plan_in_force f
+                WHERE f.project_code = b.project_code AND f.date = b.d_before) END AS p0,
+           COALESCE(d_after, due) AS d1,
+           CASE WHEN d_after IS NULL THEN 100.0 ELSE (SELECT pct FROM plan_in_force f
+                WHERE f.project_code = b.project_code AND f.date = b.d_after) END AS p1
+    FROM plan_bounds b
+    WHERE date(start, '-1 day') <= :as_of AND :as_of < due
 ),
 planned AS MATERIALIZED (
     SELECT project_code,
            CASE WHEN :as_of = d0 THEN p0
                 ELSE max(0.0, min(100.0, p0 + (p1 - p0) * ((julianday(:as_of) - julianday(d0))
                                                  / (julianday(d1) - julianday(d0))))) END AS pct
-    FROM segments WHERE d0 <= :as_of AND :as_of < d1
+    FROM segments
 )"""
 
 # Linear by days, inclusive: (D − start + 1) / (due − start + 1), clamped to 0..100.
