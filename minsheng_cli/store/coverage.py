@@ -135,7 +135,7 @@ def checklist_rows_in_windows(
         WHERE p.start <= chosen.window_end AND p.due >= chosen.window_start
         ORDER BY a.group_id, p.code"""
     params = {"windows": json.dumps(windows), "as_of": as_of}
-    return [dict(r) for r in db.execute(sql, params)]
+    return dicts(db, sql, params)
 
 
 def groups_for_checklist(
@@ -156,7 +156,7 @@ def overdue_issues(db: sqlite3.Connection, as_of: str) -> list[dict]:
         FROM issues_as_of i JOIN projects p ON p.code = i.project_code
         WHERE i.deadline < :as_of AND {OPEN_AT}
         ORDER BY i.deadline, i.id"""
-    return [dict(r) for r in db.execute(sql, {"as_of": as_of})]
+    return dicts(db, sql, {"as_of": as_of})
 
 
 def summary_counts(db: sqlite3.Connection, start: str, end: str) -> dict:

@@ -237,17 +237,13 @@ def deviation_tuples(
 ) -> sqlite3.Cursor:
     """The same rows as plain tuples of ``keys``, straight from the cursor: a report
     written as it is read holds no 100,000 dicts."""
-    cursor = db.cursor()
-    cursor.row_factory = None
-    return cursor.execute(*deviation_query(params, keys=keys, **filters))
+    return tuples(db, *deviation_query(params, keys=keys, **filters))
 
 
 def dicts(db: sqlite3.Connection, sql: str, params) -> list[dict]:
     """Rows as dicts, built from plain tuples: dict(sqlite3.Row) costs twice as much, and a
     report may hold 100,000 rows."""
-    cursor = db.cursor()
-    cursor.row_factory = None
-    cursor.execute(sql, params)
+    cursor = tuples(db, sql, params)
     keys = [d[0] for d in cursor.description]
     return [dict(zip(keys, row, strict=True)) for row in cursor]
 
@@ -282,7 +278,7 @@ def behind_codes(db: sqlite3.Connection, params: dict, among: set[str] | None = 
         values = {**params, "among": json.dumps(sorted(among))}
     sql = (f"SELECT code FROM ({deviation_sql(where, slim=True)})"
            " WHERE light IN ('yellow', 'red')")
-    return {r[0] for r in db.execute(sql, values)}
+    return {code for code, in tuples(db, sql, values)}
 
 
 def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
@@ -290,4 +286,11 @@ def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
     for light changes and the counts of a summary, in one pass."""
     sql = ("SELECT code, light, name, status, last_report_date, start"
            f" FROM ({deviation_sql(slim=True)})")
-    return {r[0]: tuple(r)[1:] for r in db.execute(sql, params)}
+    return {r[0]: r[1:] for r in tuples(db, sql, params)}
+
+
+def tuples(db: sqlite3.Connection, sql: str, params) -> sqlite3.Cursor:
+    """Rows as plain tuples (not sqlite3.Row): for passes over every project."""
+    cursor = db.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)
