@@ -108,6 +108,8 @@ def tsv_cell(value) -> str:
         return str(value)
     if kind is bool:
         return "true" if value else "false"
+    if kind is list:  # plain_value's lists: items as they are, joined with ';'
+        return cell_tsv(";".join([str(v) for v in value]))
     if kind is float and math.isfinite(value):  # round_number, inlined
         rounded = round(value, 2)
         return str(int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded)
@@ -153,11 +155,15 @@ def write_rows(
         write_table(rows, columns, lang, out, title=title, color=color)
 
 
-def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO) -> None:
+def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO, *,
+              header: bool = True, prefix: str = "") -> None:
     """Header and rows, written 64 lines at a time: one write per row cost 0.6 s for
     100,000 rows.  (One write of everything at the end hid a closed pipe: `minsheng log |
-    head -1` then exited 0 instead of 141, tests/fixes/test_broken_pipe.py.)"""
-    lines, tabs = ["\t".join(keys)], len(keys) - 1
+    head -1` then exited 0 instead of 141, tests/fixes/test_broken_pipe.py.)
+
+    ``prefix``: cells already made (ending in a tab) that begin every line — columns that
+    a block of rows shares, without a copy of each row to hold them."""
+    lines, tabs = ["\t".join(keys)] if header else [], len(keys) - 1
     for r in rows:
         # Text as it is, checked once per line rather than per cell: a line with a tab,
         # newline or return inside a cell is made again cell by cell.
@@ -165,7 +171,7 @@ def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO) -> None:
                           for v in map(r.get, keys)])
         if line.count("\t") != tabs or "\n" in line or "\r" in line:
             line = "\t".join([tsv_cell(r.get(k)) for k in keys])
-        lines.append(line)
+        lines.append(prefix + line)
         if len(lines) >= 64:
             out.write("\n".join(lines) + "\n")
             lines.clear()

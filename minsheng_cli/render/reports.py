@@ -7,7 +7,14 @@ from pathlib import Path
 
 from minsheng_cli import i18n
 from minsheng_cli.render.files import text_file
-from minsheng_cli.render.output import cols, dump_json, machine_value, tsv_cell, write_rows
+from minsheng_cli.render.output import (
+    cols,
+    dump_json,
+    machine_value,
+    tsv_cell,
+    write_rows,
+    write_tsv,
+)
 
 OVERDUE_COLUMNS = {
     "projects_overdue": cols("code", "name", "department", "due", "actual_pct:pct",
@@ -137,6 +144,19 @@ def iter_machine_rows(lists):
             yield {**r, **shared}
 
 
+def write_checklists_tsv(lists, out) -> None:
+    """``write_rows(iter_machine_rows(lists), CHECKLIST_MACHINE, "tsv")`` without a merged
+    copy of each of 100,000 rows: a group's six shared cells are made once per group."""
+    keys = [c.key for c in CHECKLIST_MACHINE]
+    own = keys[6:]  # after group, level, window, window_start, window_end, as_of
+    out.write("\t".join(keys) + "\n")
+    for c in lists:
+        cells = (c.group["name"], c.group["level"], c.window.label,
+                 c.window.start.isoformat(), c.window.end.isoformat(), c.as_of.isoformat())
+        prefix = "".join(tsv_cell(v) + "\t" for v in cells)
+        write_tsv(c.rows, own, out, header=False, prefix=prefix)
+
+
 def write_checklists(lists, fmt: str, lang: str, out=None) -> None:
     out = out or sys.stdout
     if fmt == "json":
@@ -148,7 +168,10 @@ def write_checklists(lists, fmt: str, lang: str, out=None) -> None:
                          for r in c.rows],
         } for c in lists], out)
         return
-    if fmt in ("tsv", "csv", "jsonl"):
+    if fmt == "tsv":
+        write_checklists_tsv(lists, out)
+        return
+    if fmt in ("csv", "jsonl"):
         write_rows(iter_machine_rows(lists), CHECKLIST_MACHINE, fmt, lang, out)
         return
     for c in lists:
