@@ -101,7 +101,8 @@ def overdue(reg: Register, as_of: date) -> OverdueReport:
     p = params(reg, as_of)
     report = OverdueReport(as_of)
     behind = behind_both_month_ends(reg, as_of, report)
-    rows = store.deviation_rows(reg.db, p, late_or=behind)
+    # Overdue shows a forecast for its overdue projects only, and no funds.
+    rows = store.deviation_rows(reg.db, p, late_or=behind, past_due_pace=True)
     for name in PROJECT_SECTIONS:
         report.sections[name] = []
     for r in rows:

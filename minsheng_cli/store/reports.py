@@ -35,17 +35,23 @@ LATEST = """(SELECT id FROM progress
     ORDER BY date DESC, id DESC LIMIT 1 OFFSET {offset})"""
 
 
-def figures_cte(where: str, *, slim: bool = False, pace: bool = True) -> str:
+def figures_cte(where: str, *, slim: bool = False, pace: bool = True,
+                past_due_pace: bool = False) -> str:
     """Per project: the latest figure, the one the pace is measured from (the third
     latest, or the second when there are only two) and the latest funds figure.
 
     ``slim`` finds the latest figure only (lights and status need no more): three index
     walks per project fewer, for the passes that only ask which light a project had.
-    Without ``pace``, the two walks for the pace's base are left out (no forecast)."""
+    Without ``pace``, the two walks for the pace's base are left out (no forecast).
+    ``past_due_pace``: the pace (and so the forecast) of the projects past their due date
+    only, and no funds — what the overdue report shows (a forecast for its overdue
+    projects), without the walks for the 100,000 others."""
     base = "NULL" if slim or not pace else f"""COALESCE(
                     {LATEST.format(column="pct", offset=2)},
                     {LATEST.format(column="pct", offset=1)})"""
-    funds = "NULL" if slim else LATEST.format(column="funds", offset=0)
+    if past_due_pace and base != "NULL":
+        base = f"CASE WHEN :as_of > p.due THEN {base} END"
+    funds = "NULL" if slim or past_due_pace else LATEST.format(column="funds", offset=0)
     return f"""
 picks AS MATERIALIZED (
     SELECT p.code,
@@ -126,7 +132,8 @@ monthly AS MATERIALIZED (
 )"""
 
 
-def deviation_sql(where: str = "", *, slim: bool = False, pace: bool = True) -> str:
+def deviation_sql(where: str = "", *, slim: bool = False, pace: bool = True,
+                  past_due_pace: bool = False) -> str:
     """The deviation rows (one per project), filtered by ``where`` on the projects table.
 
     ``slim`` rows have the right light, status, actual and last report date, but no funds,
@@ -135,7 +142,7 @@ def deviation_sql(where: str = "", *, slim: bool = False, pace: bool = True) -> 
     pace_sql = """CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
                 THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END"""
     return f"""
-WITH {figures_cte(where, slim=slim, pace=pace)}, {KNOTS}, {MONTHS},
+WITH {figures_cte(where, slim=slim, pace=pace, past_due_pace=past_due_pace)}, {KNOTS}, {MONTHS},
 base AS MATERIALIZED (
     SELECT p.code, p.name, p.item, p.department, p.district, p.start, p.due, p.target,
            p.unit, p.budget,
@@ -196,9 +203,11 @@ def deviation_query(
     code: str | None = None,
     late_or: set[str] | None = None,
     keys: tuple[str, ...] | None = None,
+    past_due_pace: bool = False,
 ) -> tuple[str, dict]:
     """The deviation rows' query and its parameters, worst first (status, then deviation,
-    then code); ``keys`` picks the columns (all when None).
+    then code); ``keys`` picks the columns (all when None); ``past_due_pace``: see
+    ``figures_cte``.
 
     ``late_or`` keeps only the rows an overdue report lists — overdue, seriously behind,
     no figure yet — plus the given codes, so that 100,000 on-track rows never reach
@@ -222,7 +231,8 @@ def deviation_query(
     if keys is not None and not all(key.isidentifier() for key in keys):
         raise ValueError(f"not column names: {keys}")
     picked = "*" if keys is None else ", ".join(keys)
-    sql = (f"SELECT {picked} FROM ({deviation_sql(where)}) {outer}"
+    sql = (f"SELECT {picked} FROM ({deviation_sql(where, past_due_pace=past_due_pace)})"
+           f" {outer}"
            " ORDER BY rank, deviation_pct, code")
     return sql, values
 
