@@ -213,29 +213,36 @@ def checklist(
             for window, members in by_window.items() for g in members]
 
 
-def with_focus(row: dict, lights: dict) -> dict:
+# A project without a standing (none at the as-of date): the STANDING columns after code.
+NO_STANDING = (None,) * (len(store.STANDING) - 1)
+
+
+def with_focus(row: dict, lights: dict[str, tuple]) -> dict:
     """Add the light, deviation and the supervision points where the data shows a problem.
 
-    Adds them to ``row`` itself and returns it (no copy of 100,000 rows)."""
+    Adds them to ``row`` itself and returns it (no copy of 100,000 rows); ``lights`` maps
+    codes to ``store.standings`` tuples."""
     found = lights.get(row["code"])
-    dev = dict(found) if found is not None else {}
-    categories = set((row.pop("open_categories") or "").split(","))
+    light, status, expected, actual_pct, deviation, funds_pct, stale = (
+        found[1:] if found is not None else NO_STANDING)
+    open_categories = row.pop("open_categories")
+    categories = open_categories.split(",") if open_categories else ()
     focus = []
-    if dev.get("light") in ("red", "yellow") or dev.get("stale"):
+    if light in ("red", "yellow") or stale:
         focus.append("schedule")
     if "quality" in categories or "safety" in categories:
         focus.append("quality")
-    funds_pct, actual = dev.get("funds_pct"), dev.get("actual_pct") or 0
+    actual = actual_pct or 0
     if "funding" in categories or (funds_pct is not None and actual - funds_pct > FUNDS_GAP_PP):
         focus.append("funding")
     if "feedback" in categories:
         focus.append("feedback")
+    ids = row["open_issue_ids"]
     row.update({
-        "light": dev.get("light"), "status": dev.get("status"),
-        "expected_pct": dev.get("expected_pct"), "actual_pct": dev.get("actual_pct"),
-        "deviation_pct": dev.get("deviation_pct"), "funds_pct": funds_pct,
-        "stale": bool(dev.get("stale")), "visited": row["visited_on"] is not None,
-        "open_issue_ids": [int(i) for i in (row["open_issue_ids"] or "").split(";") if i],
+        "light": light, "status": status, "expected_pct": expected, "actual_pct": actual_pct,
+        "deviation_pct": deviation, "funds_pct": funds_pct, "stale": bool(stale),
+        "visited": row["visited_on"] is not None,
+        "open_issue_ids": [int(i) for i in ids.split(";") if i] if ids else [],
         "focus": focus,
     })
     return row
