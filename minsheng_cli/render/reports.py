@@ -57,7 +57,7 @@ def iter_flat_rows(report):
 def write_flat_tsv(report, out) -> None:
     """``write_rows(iter_flat_rows(report), FLAT, "tsv")`` without a dict per finding
     (170,000 findings at 100,000 projects)."""
-    lines = ["\t".join(c.key for c in FLAT)]
+    lines, tabs = ["\t".join(c.key for c in FLAT)], len(FLAT) - 1
     for kind, found in report.sections.items():
         for r in found:
             get = r.get
@@ -65,7 +65,12 @@ def write_flat_tsv(report, out) -> None:
                      get("window"), get("id"), detail(kind, r),
                      get("deadline") or get("due") or get("last_visit") or get("start"),
                      get("days_overdue", get("days_left")))
-            lines.append("\t".join([tsv_cell(v) for v in cells]))
+            # Text as it is, checked once per line (as render.output.write_tsv does).
+            line = "\t".join([v if v.__class__ is str else "" if v is None else tsv_cell(v)
+                              for v in cells])
+            if line.count("\t") != tabs or "\n" in line or "\r" in line:
+                line = "\t".join([tsv_cell(v) for v in cells])
+            lines.append(line)
             if len(lines) >= 64:
                 out.write("\n".join(lines) + "\n")
                 lines.clear()

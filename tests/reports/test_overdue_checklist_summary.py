@@ -187,3 +187,28 @@ def test_checklist_tsv_is_the_machine_rows_written_as_tsv(sample, period):
     assert fast.getvalue() == merged.getvalue()
     assert "组 名\t" in fast.getvalue() and "\t7;8\t" in fast.getvalue()
     assert len(fast.getvalue().splitlines()) == 1 + sum(len(c.rows) for c in lists) > 5
+
+
+def test_overdue_flat_tsv_is_the_flat_rows_written_as_tsv(sample):
+    # write_flat_tsv takes text cells as they are unless the line shows a tab or newline
+    # inside a cell: the bytes must be those of write_rows over the flat rows.
+    import io
+    from datetime import date
+
+    from minsheng_cli import services
+    from minsheng_cli.render import reports as render
+    from minsheng_cli.render.output import write_rows
+    from minsheng_cli.services import reports
+
+    reg = services.open_register(sample.db)
+    report = reports.overdue(reg, date(2021, 12, 31))
+    reg.close()
+    issue = report.sections["issues_overdue"][0]
+    issue["text"] = "外墙\t渗水\n第二行"
+    report.sections["projects_red"].append({"code": "X\r1", "name": 7.5, "light": "red",
+                                            "deviation_pct": -31.255})
+    fast, reference = io.StringIO(), io.StringIO()
+    render.write_flat_tsv(report, fast)
+    write_rows(render.iter_flat_rows(report), render.FLAT, "tsv", "en", reference)
+    assert fast.getvalue() == reference.getvalue()
+    assert "外墙 渗水 第二行" in fast.getvalue() and "X 1\t7.5\t" in fast.getvalue()
