@@ -106,6 +106,10 @@ def tsv_cell(value) -> str:
         return ""
     if kind is int:
         return str(value)
+    if kind is bool:
+        return "true" if value else "false"
+    if kind is list:  # plain_value's lists: items as they are, joined with ';'
+        return cell_tsv(";".join([str(v) for v in value]))
     if kind is float and math.isfinite(value):  # round_number, inlined
         rounded = round(value, 2)
         return str(int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded)
@@ -151,11 +155,15 @@ def write_rows(
         write_table(rows, columns, lang, out, title=title, color=color)
 
 
-def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO) -> None:
+def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO, *,
+              header: bool = True, prefix: str = "") -> None:
     """Header and rows, written 64 lines at a time: one write per row cost 0.6 s for
     100,000 rows.  (One write of everything at the end hid a closed pipe: `minsheng log |
-    head -1` then exited 0 instead of 141, tests/fixes/test_broken_pipe.py.)"""
-    lines, tabs = ["\t".join(keys)], len(keys) - 1
+    head -1` then exited 0 instead of 141, tests/fixes/test_broken_pipe.py.)
+
+    ``prefix``: cells already made (ending in a tab) that begin every line — columns that
+    a block of rows shares, without a copy of each row to hold them."""
+    lines, tabs = ["\t".join(keys)] if header else [], len(keys) - 1
     for r in rows:
         # Text as it is, checked once per line rather than per cell: a line with a tab,
         # newline or return inside a cell is made again cell by cell.
@@ -163,6 +171,39 @@ def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO) -> None:
                           for v in map(r.get, keys)])
         if line.count("\t") != tabs or "\n" in line or "\r" in line:
             line = "\t".join([tsv_cell(r.get(k)) for k in keys])
+        lines.append(prefix + line)
+        if len(lines) >= 64:
+            out.write("\n".join(lines) + "\n")
+            lines.clear()
+    if lines:
+        out.write("\n".join(lines) + "\n")
+
+
+STREAMED_FORMATS = ("tsv", "csv", "jsonl")
+
+
+def write_tuples(rows: Iterable[tuple], columns: Sequence[Column], fmt: str,
+                 out: TextIO | None = None) -> None:
+    """``write_rows`` for rows read as tuples in the order of ``columns`` and written as
+    they come (one of STREAMED_FORMATS): the same bytes, no dict per row."""
+    out = out or sys.stdout
+    keys = [c.key for c in columns]
+    if fmt == "tsv":
+        write_tsv_tuples(rows, keys, out)
+    elif fmt in ("csv", "jsonl"):
+        write_rows((dict(zip(keys, row, strict=True)) for row in rows), columns, fmt, "en", out)
+    else:
+        raise ValueError(f"{fmt} is not one of {STREAMED_FORMATS}")
+
+
+def write_tsv_tuples(rows: Iterable[tuple], keys: list[str], out: TextIO) -> None:
+    """``write_tsv`` for tuples (see there for why 64 lines a write)."""
+    lines, tabs = ["\t".join(keys)], len(keys) - 1
+    for r in rows:
+        line = "\t".join([v if v.__class__ is str else "" if v is None else tsv_cell(v)
+                          for v in r])
+        if line.count("\t") != tabs or "\n" in line or "\r" in line:
+            line = "\t".join([tsv_cell(v) for v in r])
         lines.append(line)
         if len(lines) >= 64:
             out.write("\n".join(lines) + "\n")

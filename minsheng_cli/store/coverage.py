@@ -114,7 +114,16 @@ def checklist_rows_in_windows(
                    json_extract(value, '$[1]') AS window_start,
                    json_extract(value, '$[2]') AS window_end
             FROM json_each(:windows)),
-        {issues_as_of(GROUP_PROJECTS if len(windows) <= FEW_GROUPS else "")}
+        {issues_as_of(GROUP_PROJECTS if len(windows) <= FEW_GROUPS else "")},
+        -- A project's open issues gathered once, in id order (three lookups per row
+        -- cost 0.2-0.3 s more at 100,000 projects).
+        open_issues AS MATERIALIZED (
+            SELECT project_code, group_concat(id, ';') AS ids,
+                   group_concat('#' || id || ' ' || text, '；') AS texts,
+                   group_concat(DISTINCT category) AS categories
+            FROM (SELECT project_code, id, text, category FROM issues_as_of i
+                  WHERE {OPEN_AT} ORDER BY project_code, id)
+            GROUP BY project_code)
         SELECT a.group_id, p.code, p.name, p.department, p.district, p.due,
                (SELECT max(v.date) FROM visits v WHERE v.project_code = p.code
                   AND v.date <= :as_of) AS last_visit_any,
@@ -124,18 +133,15 @@ def checklist_rows_in_windows(
                   AND v.group_id = a.group_id
                   AND v.date BETWEEN chosen.window_start AND min(chosen.window_end, :as_of))
                   AS visited_on,
-               (SELECT group_concat(i.id, ';') FROM issues_as_of i
-                  WHERE i.project_code = p.code AND {OPEN_AT}) AS open_issue_ids,
-               (SELECT group_concat('#' || i.id || ' ' || i.text, '；') FROM issues_as_of i
-                  WHERE i.project_code = p.code AND {OPEN_AT}) AS open_issues,
-               (SELECT group_concat(DISTINCT i.category) FROM issues_as_of i
-                  WHERE i.project_code = p.code AND {OPEN_AT}) AS open_categories
+               o.ids AS open_issue_ids, o.texts AS open_issues,
+               o.categories AS open_categories
         FROM chosen JOIN assignments a ON a.group_id = chosen.group_id
         JOIN projects p ON p.code = a.project_code
+        LEFT JOIN open_issues o ON o.project_code = p.code
         WHERE p.start <= chosen.window_end AND p.due >= chosen.window_start
         ORDER BY a.group_id, p.code"""
     params = {"windows": json.dumps(windows), "as_of": as_of}
-    return [dict(r) for r in db.execute(sql, params)]
+    return dicts(db, sql, params)
 
 
 def groups_for_checklist(
@@ -156,7 +162,7 @@ def overdue_issues(db: sqlite3.Connection, as_of: str) -> list[dict]:
         FROM issues_as_of i JOIN projects p ON p.code = i.project_code
         WHERE i.deadline < :as_of AND {OPEN_AT}
         ORDER BY i.deadline, i.id"""
-    return [dict(r) for r in db.execute(sql, {"as_of": as_of})]
+    return dicts(db, sql, {"as_of": as_of})
 
 
 def summary_counts(db: sqlite3.Connection, start: str, end: str) -> dict:

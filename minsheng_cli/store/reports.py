@@ -35,17 +35,23 @@ LATEST = """(SELECT id FROM progress
     ORDER BY date DESC, id DESC LIMIT 1 OFFSET {offset})"""
 
 
-def figures_cte(where: str, *, slim: bool = False, pace: bool = True) -> str:
+def figures_cte(where: str, *, slim: bool = False, pace: bool = True,
+                past_due_pace: bool = False) -> str:
     """Per project: the latest figure, the one the pace is measured from (the third
     latest, or the second when there are only two) and the latest funds figure.
 
     ``slim`` finds the latest figure only (lights and status need no more): three index
     walks per project fewer, for the passes that only ask which light a project had.
-    Without ``pace``, the two walks for the pace's base are left out (no forecast)."""
+    Without ``pace``, the two walks for the pace's base are left out (no forecast).
+    ``past_due_pace``: the pace (and so the forecast) of the projects past their due date
+    only, and no funds — what the overdue report shows (a forecast for its overdue
+    projects), without the walks for the 100,000 others."""
     base = "NULL" if slim or not pace else f"""COALESCE(
                     {LATEST.format(column="pct", offset=2)},
                     {LATEST.format(column="pct", offset=1)})"""
-    funds = "NULL" if slim else LATEST.format(column="funds", offset=0)
+    if past_due_pace and base != "NULL":
+        base = f"CASE WHEN :as_of > p.due THEN {base} END"
+    funds = "NULL" if slim or past_due_pace else LATEST.format(column="funds", offset=0)
     return f"""
 picks AS MATERIALIZED (
     SELECT p.code,
@@ -57,6 +63,10 @@ picks AS MATERIALIZED (
 
 
 # Plan points in force: the latest recorded for each date, strictly inside (start − 1, due).
+# With the knots (start − 1, 0 %) and (due, 100 %) they cut the plan into segments; the
+# segment holding :as_of runs from the last knot on or before it to the first after it.
+# Found by one grouped min/max and two seeks rather than numbering every knot with a window
+# function (0.16 → 0.09 s a pass at 100,000 projects, and the summary makes four passes).
 KNOTS = """
 plan_in_force AS MATERIALIZED (
     SELECT pp.project_code, pp.date, pp.pct, p.start, p.due
@@ -64,25 +74,29 @@ plan_in_force AS MATERIALIZED (
     WHERE pp.id IN (SELECT max(id) FROM plan_points GROUP BY project_code, date)
       AND pp.date > date(p.start, '-1 day') AND pp.date < p.due
 ),
-knots AS (
-    SELECT project_code, date, pct FROM plan_in_force
-    UNION ALL
-    SELECT DISTINCT project_code, date(start, '-1 day'), 0.0 FROM plan_in_force
-    UNION ALL
-    SELECT DISTINCT project_code, due, 100.0 FROM plan_in_force
+plan_bounds AS MATERIALIZED (
+    SELECT project_code, start, due,
+           max(CASE WHEN date <= :as_of THEN date END) AS d_before,
+           min(CASE WHEN date > :as_of THEN date END) AS d_after
+    FROM plan_in_force GROUP BY project_code
 ),
-segments AS MATERIALIZED (
-    SELECT project_code, date AS d0, pct AS p0,
-           LEAD(date) OVER (PARTITION BY project_code ORDER BY date) AS d1,
-           LEAD(pct) OVER (PARTITION BY project_code ORDER BY date) AS p1
-    FROM knots
+segments AS (
+    SELECT project_code,
+           COALESCE(d_before, date(start, '-1 day')) AS d0,
+           CASE WHEN d_before IS NULL THEN 0.0 ELSE (SELECT pct FROM plan_in_force f
+                WHERE f.project_code = b.project_code AND f.date = b.d_before) END AS p0,
+           COALESCE(d_after, due) AS d1,
+           CASE WHEN d_after IS NULL THEN 100.0 ELSE (SELECT pct FROM plan_in_force f
+                WHERE f.project_code = b.project_code AND f.date = b.d_after) END AS p1
+    FROM plan_bounds b
+    WHERE date(start, '-1 day') <= :as_of AND :as_of < due
 ),
 planned AS MATERIALIZED (
     SELECT project_code,
            CASE WHEN :as_of = d0 THEN p0
                 ELSE max(0.0, min(100.0, p0 + (p1 - p0) * ((julianday(:as_of) - julianday(d0))
                                                  / (julianday(d1) - julianday(d0))))) END AS pct
-    FROM segments WHERE d0 <= :as_of AND :as_of < d1
+    FROM segments
 )"""
 
 # Linear by days, inclusive: (D − start + 1) / (due − start + 1), clamped to 0..100.
@@ -118,7 +132,8 @@ monthly AS MATERIALIZED (
 )"""
 
 
-def deviation_sql(where: str = "", *, slim: bool = False, pace: bool = True) -> str:
+def deviation_sql(where: str = "", *, slim: bool = False, pace: bool = True,
+                  past_due_pace: bool = False) -> str:
     """The deviation rows (one per project), filtered by ``where`` on the projects table.
 
     ``slim`` rows have the right light, status, actual and last report date, but no funds,
@@ -127,7 +142,7 @@ def deviation_sql(where: str = "", *, slim: bool = False, pace: bool = True) -> 
     pace_sql = """CASE WHEN b.date IS NOT NULL AND l.date > b.date AND l.pct > b.pct AND l.pct < 100
                 THEN (l.pct - b.pct) / (julianday(l.date) - julianday(b.date)) END"""
     return f"""
-WITH {figures_cte(where, slim=slim, pace=pace)}, {KNOTS}, {MONTHS},
+WITH {figures_cte(where, slim=slim, pace=pace, past_due_pace=past_due_pace)}, {KNOTS}, {MONTHS},
 base AS MATERIALIZED (
     SELECT p.code, p.name, p.item, p.department, p.district, p.start, p.due, p.target,
            p.unit, p.budget,
@@ -178,8 +193,7 @@ SELECT code, name, item, department, district, start, due, target, unit, budget,
 FROM lit"""
 
 
-def deviation_rows(
-    db: sqlite3.Connection,
+def deviation_query(
     params: dict,
     *,
     item: str | None = None,
@@ -188,8 +202,12 @@ def deviation_rows(
     lights: list[str] | None = None,
     code: str | None = None,
     late_or: set[str] | None = None,
-) -> list[dict]:
-    """Deviation rows, worst first (status, then deviation, then code).
+    keys: tuple[str, ...] | None = None,
+    past_due_pace: bool = False,
+) -> tuple[str, dict]:
+    """The deviation rows' query and its parameters, worst first (status, then deviation,
+    then code); ``keys`` picks the columns (all when None); ``past_due_pace``: see
+    ``figures_cte``.
 
     ``late_or`` keeps only the rows an overdue report lists — overdue, seriously behind,
     no figure yet — plus the given codes, so that 100,000 on-track rows never reach
@@ -210,16 +228,32 @@ def deviation_rows(
         values["late_or"] = json.dumps(sorted(late_or))
         outer = ("WHERE status IN ('overdue', 'seriously_behind') OR last_report_date IS NULL"
                  " OR code IN (SELECT value FROM json_each(:late_or))")
-    sql = f"SELECT * FROM ({deviation_sql(where)}) {outer} ORDER BY rank, deviation_pct, code"
-    return dicts(db, sql, values)
+    if keys is not None and not all(key.isidentifier() for key in keys):
+        raise ValueError(f"not column names: {keys}")
+    picked = "*" if keys is None else ", ".join(keys)
+    sql = (f"SELECT {picked} FROM ({deviation_sql(where, past_due_pace=past_due_pace)})"
+           f" {outer}"
+           " ORDER BY rank, deviation_pct, code")
+    return sql, values
+
+
+def deviation_rows(db: sqlite3.Connection, params: dict, **filters) -> list[dict]:
+    """Deviation rows as dicts (see ``deviation_query`` for the filters)."""
+    return dicts(db, *deviation_query(params, **filters))
+
+
+def deviation_tuples(
+    db: sqlite3.Connection, params: dict, keys: tuple[str, ...], **filters
+) -> sqlite3.Cursor:
+    """The same rows as plain tuples of ``keys``, straight from the cursor: a report
+    written as it is read holds no 100,000 dicts."""
+    return tuples(db, *deviation_query(params, keys=keys, **filters))
 
 
 def dicts(db: sqlite3.Connection, sql: str, params) -> list[dict]:
     """Rows as dicts, built from plain tuples: dict(sqlite3.Row) costs twice as much, and a
     report may hold 100,000 rows."""
-    cursor = db.cursor()
-    cursor.row_factory = None
-    cursor.execute(sql, params)
+    cursor = tuples(db, sql, params)
     keys = [d[0] for d in cursor.description]
     return [dict(zip(keys, row, strict=True)) for row in cursor]
 
@@ -238,11 +272,15 @@ def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
     return [dict(r) for r in db.execute(sql, params)]
 
 
-def standings(db: sqlite3.Connection, params: dict) -> dict[str, sqlite3.Row]:
-    """code → the few columns a checklist shows (rows, not dicts: 100,000 of them)."""
-    sql = f"""SELECT code, light, status, expected_pct, actual_pct, deviation_pct, funds_pct,
-                     stale FROM ({deviation_sql(pace=False)})"""
-    return {r[0]: r for r in db.execute(sql, params)}
+STANDING = ("code", "light", "status", "expected_pct", "actual_pct", "deviation_pct",
+            "funds_pct", "stale")
+
+
+def standings(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
+    """code → the few columns a checklist shows, as a tuple in the order of STANDING
+    (plain tuples, not dicts or sqlite3.Row: 100,000 of them)."""
+    sql = f"SELECT {', '.join(STANDING)} FROM ({deviation_sql(pace=False)})"
+    return {r[0]: r for r in tuples(db, sql, params)}
 
 
 def behind_codes(db: sqlite3.Connection, params: dict, among: set[str] | None = None) -> set[str]:
@@ -254,7 +292,7 @@ def behind_codes(db: sqlite3.Connection, params: dict, among: set[str] | None = 
         values = {**params, "among": json.dumps(sorted(among))}
     sql = (f"SELECT code FROM ({deviation_sql(where, slim=True)})"
            " WHERE light IN ('yellow', 'red')")
-    return {r[0] for r in db.execute(sql, values)}
+    return {code for code, in tuples(db, sql, values)}
 
 
 def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
@@ -262,4 +300,11 @@ def lights_of(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
     for light changes and the counts of a summary, in one pass."""
     sql = ("SELECT code, light, name, status, last_report_date, start"
            f" FROM ({deviation_sql(slim=True)})")
-    return {r[0]: tuple(r)[1:] for r in db.execute(sql, params)}
+    return {r[0]: r[1:] for r in tuples(db, sql, params)}
+
+
+def tuples(db: sqlite3.Connection, sql: str, params) -> sqlite3.Cursor:
+    """Rows as plain tuples (not sqlite3.Row): for passes over every project."""
+    cursor = db.cursor()
+    cursor.row_factory = None
+    return cursor.execute(sql, params)

@@ -181,3 +181,34 @@ def test_show_card_carries_the_standing(cli):
     text = cli("show", "S", "-f", "table", env={"MINSHENG_LANG": "zh"}).stdout
     assert "序时进度(%)" in text and "45.75" in text  # as of today, 06-16
     assert "慢序时" in text  # 25.75 pp behind: yellow
+
+
+@pytest.mark.parametrize("fmt", ["tsv", "csv", "jsonl"])
+@pytest.mark.parametrize("extra", [(), ("--light", "red,yellow"), ("--as-of", "2021-03-31")])
+def test_streamed_formats_write_what_the_rows_would(sample, fmt, extra):
+    # tsv/csv/jsonl on stdout are written from the cursor's tuples (no dict per row):
+    # byte for byte what the list of dicts gives, stale as true/false included.
+    import io
+    from datetime import date
+
+    from minsheng_cli import services
+    from minsheng_cli.cli.reports import DEVIATION_COLUMNS, parse_lights
+    from minsheng_cli.render.output import cols, write_rows
+    from minsheng_cli.services import reports
+
+    streamed = sample("deviation", "-f", fmt, *extra).stdout
+    options = dict(zip(extra[::2], extra[1::2], strict=True))
+    reg = services.open_register(sample.db)
+    rows = reports.deviation(reg, date.fromisoformat(options.get("--as-of", "2021-06-16")),
+                             lights=parse_lights(options.get("--light")))
+    reg.close()
+    expected = io.StringIO()
+    write_rows(rows, cols(*DEVIATION_COLUMNS), fmt, "en", expected)
+    assert streamed == expected.getvalue() and len(rows) > 3
+    assert ("true" in streamed) and ("false" in streamed)
+
+
+def test_streamed_nothing_found_still_writes_the_header(sample):
+    result = sample("deviation", "--item", "无此事项", "-f", "tsv")
+    assert result.stdout.startswith("code\tname\t") and len(result.stdout.splitlines()) == 1
+    assert "no projects found" in result.stderr

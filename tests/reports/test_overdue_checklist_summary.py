@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -159,3 +161,54 @@ def test_summary_overdue_counts_equal_the_overdue_report(sample):
     report = sample.json("overdue", "--as-of", "2021-06-16")
     assert counts == {name: len(report[name]) for name in counts}
     assert counts["projects_overdue"] == 1 and counts["behind_two_months"] > 0
+
+
+@pytest.mark.parametrize("period", ["2021-06", "2021-Q1"])
+def test_checklist_tsv_is_the_machine_rows_written_as_tsv(sample, period):
+    # write_checklists_tsv makes each group's six shared cells once instead of merging
+    # them into a copy of every row: the bytes must be those of the merged rows.
+    import io
+    from datetime import date
+
+    from minsheng_cli import services
+    from minsheng_cli.domain.periods import parse_period
+    from minsheng_cli.render import reports as render
+    from minsheng_cli.render.output import write_rows
+    from minsheng_cli.services import reports
+
+    reg = services.open_register(sample.db)
+    lists = reports.checklist(reg, parse_period(period, date(2021, 6, 16)), date(2021, 6, 16))
+    reg.close()
+    lists[0].group["name"] = "组\t名"  # a shared cell that needs cleaning
+    lists[0].rows[0]["open_issue_ids"] = [7, 8]  # a list cell
+    fast, merged = io.StringIO(), io.StringIO()
+    render.write_checklists_tsv(lists, fast)
+    write_rows(render.iter_machine_rows(lists), render.CHECKLIST_MACHINE, "tsv", "en", merged)
+    assert fast.getvalue() == merged.getvalue()
+    assert "组 名\t" in fast.getvalue() and "\t7;8\t" in fast.getvalue()
+    assert len(fast.getvalue().splitlines()) == 1 + sum(len(c.rows) for c in lists) > 5
+
+
+def test_overdue_flat_tsv_is_the_flat_rows_written_as_tsv(sample):
+    # write_flat_tsv takes text cells as they are unless the line shows a tab or newline
+    # inside a cell: the bytes must be those of write_rows over the flat rows.
+    import io
+    from datetime import date
+
+    from minsheng_cli import services
+    from minsheng_cli.render import reports as render
+    from minsheng_cli.render.output import write_rows
+    from minsheng_cli.services import reports
+
+    reg = services.open_register(sample.db)
+    report = reports.overdue(reg, date(2021, 12, 31))
+    reg.close()
+    issue = report.sections["issues_overdue"][0]
+    issue["text"] = "外墙\t渗水\n第二行"
+    report.sections["projects_red"].append({"code": "X\r1", "name": 7.5, "light": "red",
+                                            "deviation_pct": -31.255})
+    fast, reference = io.StringIO(), io.StringIO()
+    render.write_flat_tsv(report, fast)
+    write_rows(render.iter_flat_rows(report), render.FLAT, "tsv", "en", reference)
+    assert fast.getvalue() == reference.getvalue()
+    assert "外墙 渗水 第二行" in fast.getvalue() and "X 1\t7.5\t" in fast.getvalue()

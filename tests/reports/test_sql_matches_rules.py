@@ -54,6 +54,8 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
         [row] = reports.deviation(reg, as_of)
         slim = store_reports.lights_of(reg.db, reports.params(reg, as_of))["X"]
         standing = tuple(store_reports.standings(reg.db, reports.params(reg, as_of))["X"])
+        [late] = store_reports.deviation_rows(reg.db, reports.params(reg, as_of),
+                                              late_or={"X"}, past_due_pace=True)
     finally:
         reg.close()
 
@@ -77,3 +79,9 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
                         int(row["stale"]))
     forecast = schedule.forecast(known, as_of)
     assert row["forecast_date"] == (forecast.isoformat() if forecast else None)
+    # overdue's pass: the same row, but a forecast only past the due date and no funds
+    shown = {k: v for k, v in row.items() if k not in ("stale", "has_report")}
+    if row["status"] != "overdue":
+        shown.update(forecast_date=None, days_late=None)
+    shown.update(funds=None, funds_pct=None)
+    assert late == {**shown, "stale": int(row["stale"])}
