@@ -196,12 +196,22 @@ def write_tuples(rows: Iterable[tuple], columns: Sequence[Column], fmt: str,
         raise ValueError(f"{fmt} is not one of {STREAMED_FORMATS}")
 
 
+# A float written as f"{v:.2f}" without its trailing zeros and point is the text of
+# round_number(v) when 0 < |v| < 1e12 (both round the exact binary value to two places, and
+# repr of a number of at most 14 digits is those digits): checked on 600,000 random
+# floats, and by tests/reports/test_deviation.py.  Zero, -0.01..0 ("-0.00" would stay "-0")
+# and the rest go through tsv_cell.
 def write_tsv_tuples(rows: Iterable[tuple], keys: list[str], out: TextIO) -> None:
-    """``write_tsv`` for tuples (see there for why 64 lines a write)."""
+    """``write_tsv`` for tuples (see there for why 64 lines a write).
+
+    Most cells of a deviation report are numbers: formatted inline (see the comment above)
+    rather than by a call of ``tsv_cell`` each, 0.1–0.15 s of 100,000 rows."""
     lines, tabs = ["\t".join(keys)], len(keys) - 1
     for r in rows:
-        line = "\t".join([v if v.__class__ is str else "" if v is None else tsv_cell(v)
-                          for v in r])
+        line = "\t".join([v if v.__class__ is str else "" if v is None
+                          else f"{v:.2f}".rstrip("0").rstrip(".")
+                          if v.__class__ is float and (0 < v < 1e12 or -1e12 < v < -0.01)
+                          else tsv_cell(v) for v in r])
         if line.count("\t") != tabs or "\n" in line or "\r" in line:
             line = "\t".join([tsv_cell(v) for v in r])
         lines.append(line)

@@ -17,6 +17,8 @@ import sqlite3
 # Float noise must not flip a light at exactly 10 or 30 pp: compare lags rounded to 1e-9
 # (the same precision as domain.schedule).
 PRECISION = 9
+# julianday('9999-12-31'): SQLite's date() gives NULL past it, and so no forecast (nor days late).
+LAST_DAY = 5373484.5
 
 
 def ceil_sql(x: str) -> str:
@@ -54,7 +56,7 @@ def figures_cte(where: str, *, slim: bool = False, pace: bool = True,
     funds = "NULL" if slim or past_due_pace else LATEST.format(column="funds", offset=0)
     return f"""
 picks AS MATERIALIZED (
-    SELECT p.code,
+    SELECT p.rowid AS project_row, p.code,
            {LATEST.format(column="pct", offset=0)} AS latest_id,
            {base} AS base_id,
            {funds} AS funds_id
@@ -155,7 +157,7 @@ base AS MATERIALIZED (
            f.funds AS funds,
            round((100.0 - l.pct) / ({pace_sql}), {PRECISION}) AS days_to_finish
     FROM picks
-    JOIN projects p ON p.code = picks.code
+    JOIN projects p ON p.rowid = picks.project_row
     LEFT JOIN progress l ON l.id = picks.latest_id
     LEFT JOIN progress b ON b.id = picks.base_id
     LEFT JOIN progress f ON f.id = picks.funds_id
@@ -163,7 +165,7 @@ base AS MATERIALIZED (
     LEFT JOIN monthly mo ON mo.project_code = p.code
 ),
 lit AS (
-    SELECT base.*,
+    SELECT *,
            actual - expected AS deviation,
            CASE WHEN actual >= 100 THEN 'done'
                 WHEN :as_of > due THEN 'red'
@@ -179,15 +181,16 @@ lit AS (
            CASE WHEN last_report_date IS NULL
                   OR julianday(:as_of) - julianday(last_report_date) > :stale
                 THEN 1 ELSE 0 END AS stale,
-           CASE WHEN days_to_finish IS NOT NULL THEN date(last_report_date, '+' ||
-                {ceil_sql("days_to_finish")} || ' days')
-           END AS forecast_date
-    FROM base
+           CASE WHEN days_to_finish IS NOT NULL
+                THEN date(last_report_date, '+' || days || ' days') END AS forecast_date,
+           CASE WHEN days_to_finish IS NOT NULL AND julianday(last_report_date) + days <= {LAST_DAY}
+                THEN CAST(julianday(last_report_date) + days - julianday(due) AS INTEGER)
+           END AS days_late
+    FROM (SELECT *, {ceil_sql("days_to_finish")} AS days FROM base)
 )
 SELECT code, name, item, department, district, start, due, target, unit, budget,
        expected AS expected_pct, actual AS actual_pct, deviation AS deviation_pct,
-       funds, funds_pct, light, status, last_report_date, stale, forecast_date,
-       CAST(julianday(forecast_date) - julianday(due) AS INTEGER) AS days_late,
+       funds, funds_pct, light, status, last_report_date, stale, forecast_date, days_late,
        CASE status WHEN 'overdue' THEN 0 WHEN 'seriously_behind' THEN 1 WHEN 'behind' THEN 2
                    WHEN 'on_track' THEN 3 WHEN 'ahead' THEN 4 ELSE 5 END AS rank
 FROM lit"""

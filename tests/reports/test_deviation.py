@@ -4,6 +4,8 @@ plan points, lights at the thresholds, filters and roll-ups."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 
 def add(cli, code, *extra):
@@ -212,3 +214,20 @@ def test_streamed_nothing_found_still_writes_the_header(sample):
     result = sample("deviation", "--item", "无此事项", "-f", "tsv")
     assert result.stdout.startswith("code\tname\t") and len(result.stdout.splitlines()) == 1
     assert "no projects found" in result.stderr
+
+
+@settings(max_examples=400)
+@given(numbers=st.lists(st.one_of(st.floats(), st.floats(-1e13, 1e13),
+                                  st.decimals(-1000, 1000, places=3).map(float),
+                                  st.sampled_from([0.0, -0.0, 0.005, -0.005, 0.125, 2.675,
+                                                   -0.004, 99.995, 1e12, -1e12])),
+                        min_size=1, max_size=8))
+def test_tsv_tuples_write_floats_as_tsv_cell_does(numbers):
+    # write_tsv_tuples formats floats inline with f"{v:.2f}" (not tsv_cell): the same text
+    import io
+
+    from minsheng_cli.render.output import tsv_cell, write_tsv_tuples
+
+    out = io.StringIO()
+    write_tsv_tuples([tuple(numbers)], [f"c{i}" for i in range(len(numbers))], out)
+    assert out.getvalue().splitlines()[1] == "\t".join(tsv_cell(v) for v in numbers)
