@@ -23,23 +23,16 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable
 
-from minsheng_cli.store.schema_history import (
-    m001_create_register,
-    m002_create_reading_views,
-    m003_add_corrections_and_audit_sequence,
-    m004_add_visit_coverage_index,
-    m005_rebuild_reading_views,
-    m006_add_report_covering_indexes,
-)
+from minsheng_cli.store import schema_history as history
 
 MIGRATION_SET = "minsheng"
 STEPS: list[Callable] = [
-    m001_create_register,
-    m002_create_reading_views,
-    m003_add_corrections_and_audit_sequence,
-    m004_add_visit_coverage_index,
-    m005_rebuild_reading_views,
-    m006_add_report_covering_indexes,
+    history.m001_create_register,
+    history.m002_create_reading_views,
+    history.m003_add_corrections_and_audit_sequence,
+    history.m004_add_visit_coverage_index,
+    history.m005_rebuild_reading_views,
+    history.m006_add_report_covering_indexes,
 ]
 NAMES = [step.__name__ for step in STEPS]
 
