@@ -48,36 +48,30 @@ def open_read_only(path: Path) -> sqlite3.Connection:
     return db
 
 
-def _matching(db: sqlite3.Connection, sql: str, prefix: str, limit: int) -> list:
-    return db.execute(sql, {"lo": prefix, "hi": prefix + TOP, "limit": limit}).fetchall()
-
-
-def _first_and_last(rows: list, last: tuple | None, limit: int) -> list:
-    """``limit`` rows that keep the last matching row, so that the common prefix holds."""
+def _by_prefix(db: sqlite3.Connection, table: str, key: str, shown: str, prefix: str,
+               limit: int) -> list[tuple[str, str]]:
+    """(key, shown) of the rows whose ``key`` starts with ``prefix``, by key: a range on the
+    key's unique index (LIKE would scan).  Past ``limit`` the last match is kept, so that
+    the common prefix the shell fills in is the real one."""
+    where = f"FROM {table} WHERE {key} >= :lo AND {key} < :hi"
+    bounds = {"lo": prefix, "hi": prefix + TOP}
+    rows = db.execute(f"SELECT {key}, {shown} {where} ORDER BY {key} LIMIT :limit + 1",
+                      {**bounds, "limit": limit}).fetchall()
     if len(rows) <= limit:
         return rows
-    kept = rows[: limit - 1]
-    return kept + [last] if last is not None else kept
+    last = db.execute(f"SELECT {key}, {shown} {where} ORDER BY {key} DESC LIMIT 1",
+                      bounds).fetchone()
+    return rows[: limit - 1] + [last]
 
 
 def project_codes(db: sqlite3.Connection, prefix: str, limit: int) -> list[tuple[str, str]]:
     """(code, name) of projects whose code starts with ``prefix``, by code."""
-    where = "FROM projects WHERE code >= :lo AND code < :hi"
-    rows = _matching(db, f"SELECT code, name {where} ORDER BY code LIMIT :limit + 1", prefix,
-                     limit)
-    last = db.execute(f"SELECT code, name {where} ORDER BY code DESC LIMIT 1",
-                      {"lo": prefix, "hi": prefix + TOP}).fetchone() if len(rows) > limit else None
-    return _first_and_last(rows, last, limit)
+    return _by_prefix(db, "projects", "code", "name", prefix, limit)
 
 
 def group_names(db: sqlite3.Connection, prefix: str, limit: int) -> list[tuple[str, str]]:
     """(name, level) of supervision groups whose name starts with ``prefix``."""
-    where = "FROM supervision_groups WHERE name >= :lo AND name < :hi"
-    rows = _matching(db, f"SELECT name, level {where} ORDER BY name LIMIT :limit + 1", prefix,
-                     limit)
-    last = db.execute(f"SELECT name, level {where} ORDER BY name DESC LIMIT 1",
-                      {"lo": prefix, "hi": prefix + TOP}).fetchone() if len(rows) > limit else None
-    return _first_and_last(rows, last, limit)
+    return _by_prefix(db, "supervision_groups", "name", "level", prefix, limit)
 
 
 def distinct_values(db: sqlite3.Connection, column: str, prefix: str, limit: int) -> list[str]:
