@@ -200,7 +200,7 @@ def transfer_list(
     when = parse_date(day, "date") if day else today()
     result = uses.transfer_list(
         register(ctx), write_context(ctx), as_of=as_of_or_today(as_of),
-        department=values.parse_text(department, "department") if department else None,
+        department=optional_text(department, "department"),
         status=wanted, mark_on=when if mark_transferred else None, today=today(),
     )
     if mark_transferred:
