@@ -29,8 +29,6 @@ def units(units_template, tmp_path) -> Run:
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory) -> Run:
-    """The bundled sample register as of 2021-06-16 (read-only use within a module)."""
-    run = Run(tmp_path_factory.mktemp("sample") / "sample.db")
-    run("init", "--sample")
-    return run
+def sample(sample) -> Run:
+    """The root ``sample`` register, run through ``Run`` (read-only use within a module)."""
+    return Run(sample.db)
