@@ -139,12 +139,9 @@ def project_sections(
 
 def behind_both_month_ends(reg: Register, as_of: date, report: OverdueReport) -> set[str]:
     """Codes yellow or red at each of the last two month-ends (约谈 is due)."""
-    ends = periods.month_ends_before(as_of, 2)
-    report.month_ends = [d.isoformat() for d in ends]
-    behind: set[str] | None = None
-    for end in ends:
-        behind = store.behind_codes(reg.db, params(reg, end), among=behind)
-    return behind or set()
+    ends = [d.isoformat() for d in periods.month_ends_before(as_of, 2)]
+    report.month_ends = ends
+    return store.behind_at_all(reg.db, params(reg, as_of), ends)
 
 
 def visits_owed(reg: Register, as_of: date, report: OverdueReport) -> tuple[list, list]:
@@ -258,15 +255,11 @@ def summary(reg: Register, period: Period, today: date) -> dict:
         raise InvalidValue("period", period.label, f"a period that has begun by {today}")
     counts = coverage.summary_counts(reg.db, period.start.isoformat(), end.isoformat())
     open_at_end, issues_late = coverage.issue_counts(reg.db, end.isoformat())
-    before = store.lights_of(reg.db, params(reg, period.start - timedelta(days=1)))
-    after = store.lights_of(reg.db, params(reg, end))
-    changed = [
-        {"code": code, "name": name, "from": before.get(code, (None,))[0], "to": light}
-        for code, (light, name, *_) in sorted(after.items())
-        if before.get(code, (None,))[0] != light
-    ]
-    per_light = {light: sum(v[0] == light for v in after.values())
-                 for light in ("red", "yellow", "green", "done")}
+    month_ends = [d.isoformat() for d in periods.month_ends_before(end, 2)]
+    totals, changed = store.summary_standing(
+        reg.db, params(reg, end), (period.start - timedelta(days=1)).isoformat(),
+        end.isoformat(), month_ends)
+    per_light = {light: totals[light] for light in ("red", "yellow", "green", "done")}
     return {
         "period": {"label": period.label, "start": period.start.isoformat(),
                    "end": end.isoformat()},
@@ -281,22 +274,20 @@ def summary(reg: Register, period: Period, today: date) -> dict:
             "closed": counts["moves"].get("close", 0),
             "open_at_end": open_at_end,
         },
-        "projects": {"total": len(after), "lights": per_light, "light_changes": changed},
-        "overdue": overdue_counts(reg, end, after, issues_overdue=issues_late),
+        "projects": {"total": totals["projects"], "lights": per_light,
+                     "light_changes": changed},
+        "overdue": overdue_counts(reg, end, totals, issues_overdue=issues_late),
     }
 
 
 def overdue_counts(
-    reg: Register, end: date, standing: dict[str, tuple], *, issues_overdue: int | None = None
+    reg: Register, end: date, totals: dict[str, int], *, issues_overdue: int | None = None
 ) -> dict[str, int]:
-    """The sizes of overdue's sections, from a pass already made at ``end`` (the summary's
-    light pass) rather than a second one; ``issues_overdue`` when already counted."""
-    report = OverdueReport(end)
-    behind = behind_both_month_ends(reg, end, report)
+    """The sizes of overdue's sections at ``end``: the projects' from the summary's pass
+    (``store.summary_standing``, which counts by ``project_sections``' rule in SQL), the
+    issues' when already counted, the visits owed counted here."""
     counts = dict.fromkeys(SECTIONS, 0)
-    for code, (_, _, status, last_report, start) in standing.items():
-        for name in project_sections(code, status, last_report, start, end.isoformat(), behind):
-            counts[name] += 1
+    counts.update({name: totals[name] for name in PROJECT_SECTIONS})
     if issues_overdue is None:
         issues_overdue = coverage.issue_counts(reg.db, end.isoformat())[1]
     counts["issues_overdue"] = issues_overdue

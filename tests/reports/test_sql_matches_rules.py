@@ -34,9 +34,10 @@ def projects(draw):
 @settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(project=projects(), as_of=DAYS, months=st.booleans(),
-       thresholds=st.sampled_from([(10.0, 30.0), (5.0, 20.0), (0.0, 0.0)]))
+       thresholds=st.sampled_from([(10.0, 30.0), (5.0, 20.0), (0.0, 0.0)]),
+       others=st.lists(DAYS, max_size=3))
 def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, months,
-                                           thresholds):
+                                           thresholds, others):
     start, due, plan, figures = project
     reg = services.create_register(tmp_path_factory.mktemp("p") / "r.db")
     try:
@@ -52,7 +53,10 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
             store.write_setting(reg.db, CTX, "red_lag", str(thresholds[1]))
             store.write_setting(reg.db, CTX, "schedule_basis", "months" if months else "days")
         [row] = reports.deviation(reg, as_of)
-        slim = store_reports.lights_of(reg.db, reports.params(reg, as_of))["X"]
+        # a plan point's own date is a knot: the rules take its percentage as it is
+        dates = [as_of, *others, *[day for day, _ in plan[:2]], start, due]
+        [at_dates] = store_reports.lights_at(reg.db, reports.params(reg, as_of),
+                                             [d.isoformat() for d in dates])
         standing = tuple(store_reports.standings(reg.db, reports.params(reg, as_of))["X"])
         [late] = store_reports.deviation_rows(reg.db, reports.params(reg, as_of),
                                               late_or={"X"}, past_due_pace=True)
@@ -71,8 +75,18 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
     assert row["light"] == schedule.light(actual, expected, as_of, due, t)
     assert row["status"] == schedule.status(actual, expected, as_of, due, t)
     assert row["stale"] == schedule.is_stale(known[-1][0] if known else None, as_of, 31)
-    # the slim pass (summary, overdue's month-ends) gives the same light and status
-    assert slim == (row["light"], "x", row["status"], row["last_report_date"], row["start"])
+    # the pass at several dates (summary, overdue's month-ends): the same light and
+    # status at each date as the rules
+    assert at_dates[:3] == ("X", "x", row["start"])
+    for k, day in enumerate(dates):
+        expected_then = schedule.expected_pct(start, due, day, sorted(in_force.items()),
+                                              basis="months" if months else "days")
+        then = [p for d, p in sorted(figures, key=lambda f: f[0]) if d <= day]
+        actual_then = then[-1] if then else 0.0
+        light, status, reported = at_dates[3 + 3 * k:6 + 3 * k]
+        assert light == schedule.light(actual_then, expected_then, day, due, t)
+        assert status == schedule.status(actual_then, expected_then, day, due, t)
+        assert reported == (1 if then else 0)
     # and the checklist's pass without the pace, the same standing
     assert standing == ("X", row["light"], row["status"], row["expected_pct"],
                         row["actual_pct"], row["deviation_pct"], row["funds_pct"],
