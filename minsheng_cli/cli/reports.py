@@ -13,6 +13,7 @@ from minsheng_cli.cli.common import (
     FormatOpt,
     OutputOpt,
     PeriodOpt,
+    PrintableFormatOpt,
     PrintableOutputOpt,
     as_of_or_today,
     emit,
@@ -169,7 +170,7 @@ def checklist(
     level: Annotated[str | None, typer.Option(help="grassroots (基层) | municipal (市级)",
                                               autocompletion=complete.complete_level)] = None,
     out: PrintableOutputOpt = None,
-    fmt: FormatOpt = None,
+    fmt: PrintableFormatOpt = None,
 ) -> None:
     """Visit checklists (走访清单) for the month (grassroots) or quarter (municipal)."""
     from minsheng_cli.cli.supervision import resolve_period
@@ -206,11 +207,11 @@ def summary(
     from minsheng_cli.render import summary as render
     from minsheng_cli.services import reports
 
+    fmt = (fmt or "text").strip().lower()
+    if fmt not in render.FORMATS:  # before the work, not after it
+        raise values.InvalidValue("format", fmt, " | ".join(render.FORMATS))
     window = resolve_period(period or "this-week")
     data = reports.summary(register(ctx), window, today())
-    fmt = (fmt or "text").strip().lower()
-    if fmt not in render.FORMATS:
-        raise values.InvalidValue("format", fmt, " | ".join(render.FORMATS))
     render.write_summary(data, fmt, state(ctx).lang)
 
 

@@ -18,6 +18,7 @@ from minsheng_cli.cli.common import (
     AsOfOpt,
     DateOpt,
     FormatOpt,
+    PrintableFormatOpt,
     PrintableOutputOpt,
     as_of_or_today,
     optional_text,
@@ -186,10 +187,7 @@ def transfer_list(
     day: DateOpt = None,
     as_of: AsOfOpt = None,
     out: PrintableOutputOpt = None,
-    fmt: Annotated[str | None, typer.Option(
-        "--format", "-f", help="table | tsv | csv | json | jsonl | markdown | xlsx | html "
-        "(xlsx and html need -o)", autocompletion=complete.choices(
-            "table", "tsv", "csv", "json", "jsonl", "markdown", "xlsx", "html"))] = None,
+    fmt: PrintableFormatOpt = None,
 ) -> None:
     """The issue list (问题清单) for the departments, grouped by unit and numbered."""
     from minsheng_cli.render.transfer_list import write_transfer_list

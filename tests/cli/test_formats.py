@@ -133,3 +133,14 @@ def test_scripted_session_reads_back_what_was_typed(cli, tmp_path):
     assert card["visits"][0]["photos"] == [str(photo)]
     assert cli.tsv("show", SCHOOL.replace("A1", "MS2021-08"))[0] == {"key": "code",
                                                                       "value": "MS2021-08"}
+
+
+@pytest.mark.parametrize("argv", [("log",), ("issues",), ("deviation",), ("overdue",),
+                                  ("checklist",), ("transfer-list",), ("projects",)],
+                         ids=lambda a: a[0])
+def test_an_unknown_format_is_refused_before_the_register_is_read(blank, argv):
+    # The register does not even exist: the format is refused first (exit 2, one line),
+    # not after seconds of work over a large register.
+    result = blank(*argv, "-f", "xx", code=2)
+    assert result.stderr.startswith("minsheng: format: 'xx' is not valid")
+    assert result.stderr.count("\n") == 1 and not blank.db.exists()
