@@ -144,21 +144,38 @@ def behind_both_month_ends(reg: Register, as_of: date, report: OverdueReport) ->
     return store.behind_at_all(reg.db, params(reg, as_of), ends)
 
 
+def owed_windows(as_of: date) -> list[tuple[str, Period, Period]]:
+    """(cadence, previous window, current window) of each cadence at ``as_of``."""
+    return [(cadence, periods.previous_window(cadence, as_of), periods.window_for(cadence, as_of))
+            for cadence in ("monthly", "quarterly")]
+
+
+def window_specs(as_of: date) -> list[dict]:
+    """The four windows overdue looks at, as ``coverage.OWED`` takes them: kind 0 the
+    previous (visits missed), kind 1 the current (visits still due)."""
+    return [{"cadence": cadence, "label": w.label, "start": w.start.isoformat(),
+             "end": w.end.isoformat(), "kind": kind}
+            for cadence, previous, current in owed_windows(as_of)
+            for kind, w in enumerate((previous, current))]
+
+
 def visits_owed(reg: Register, as_of: date, report: OverdueReport) -> tuple[list, list]:
-    missed, due = [], []
-    for cadence in ("monthly", "quarterly"):
-        previous = periods.previous_window(cadence, as_of)
-        current = periods.window_for(cadence, as_of)
+    """(missed in the previous windows, still due in the current ones), from one query."""
+    days_left = {}
+    for cadence, previous, current in owed_windows(as_of):
         report.windows[cadence] = {"previous": span(previous), "current": span(current)}
-        for row in coverage.visits_owed(reg.db, cadence, previous.start.isoformat(),
-                                        previous.end.isoformat(), as_of.isoformat()):
-            row["window"] = previous.label  # fresh rows: no copy of 100,000 of them
-            missed.append(row)
-        days_left = (current.end - as_of).days
-        for row in coverage.visits_owed(reg.db, cadence, current.start.isoformat(),
-                                        current.end.isoformat(), as_of.isoformat()):
-            row["window"], row["days_left"] = current.label, days_left
+        days_left[current.label] = (current.end - as_of).days
+    missed, due = [], []
+    keys = ("group", "level", "code", "name", "department", "district", "last_visit")
+    for kind, label, *values in coverage.visits_owed(reg.db, window_specs(as_of),
+                                                     as_of.isoformat()):
+        row = dict(zip(keys, values, strict=True))
+        row["window"] = label
+        if kind:
+            row["days_left"] = days_left[label]
             due.append(row)
+        else:
+            missed.append(row)
     return missed, due
 
 
@@ -291,10 +308,6 @@ def overdue_counts(
     if issues_overdue is None:
         issues_overdue = coverage.issue_counts(reg.db, end.isoformat())[1]
     counts["issues_overdue"] = issues_overdue
-    for cadence in ("monthly", "quarterly"):
-        for name, window in (("visits_missed", periods.previous_window(cadence, end)),
-                             ("visits_due", periods.window_for(cadence, end))):
-            counts[name] += coverage.visits_owed_count(
-                reg.db, cadence, window.start.isoformat(), window.end.isoformat(),
-                end.isoformat())
+    owed = coverage.visits_owed_counts(reg.db, window_specs(end), end.isoformat())
+    counts["visits_missed"], counts["visits_due"] = owed.get(0, 0), owed.get(1, 0)
     return counts

@@ -15,7 +15,7 @@ import json
 import sqlite3
 
 from minsheng_cli.store.register import filters
-from minsheng_cli.store.reports import dicts
+from minsheng_cli.store.reports import dicts, tuples
 
 # Issues found by :as_of, each as it stood at the end of that day: status from its latest
 # step (by date, then id), deadline from its latest transfer or reopen, rectifying department
@@ -50,42 +50,56 @@ GROUP_PROJECTS = (
 )
 
 
-def visits_owed(
-    db: sqlite3.Connection, cadence: str, start: str, end: str, as_of: str
-) -> list[dict]:
-    """Assigned projects that a group of ``cadence`` did not visit between start and end.
-
-    Only visits dated on or before ``as_of`` count (a report as of a past date ignores what
-    came after).
-    """
-    sql = f"""
-        SELECT g.name AS "group", g.level, a.project_code AS code, p.name, p.department,
-               p.district,
-               (SELECT max(v.date) FROM visits v WHERE v.group_id = a.group_id
-                  AND v.project_code = a.project_code AND v.date <= :as_of) AS last_visit
-        {VISITS_OWED}
-        ORDER BY g.name, a.project_code"""
-    params = {"cadence": cadence, "start": start, "end": end, "as_of": as_of}
-    return dicts(db, sql, params)
-
-
-VISITS_OWED = """
-        FROM assignments a
-        JOIN supervision_groups g ON g.id = a.group_id
+# The one rule of visit coverage: a group owes one visit per assigned project per window of
+# its cadence in which the project runs (start on or before the window's end, due on or
+# after its start); a visit counts when it falls in the window and on or before :as_of (a
+# report as of a past date ignores what came after).  Windows arrive as JSON:
+# [{"cadence", "label", "start", "end", "kind"}, …] — overdue's four (the previous and the
+# current month and quarter), or a period's every month and quarter (the inspection report).
+OWED = """
+    windows AS MATERIALIZED (
+        SELECT json_extract(value, '$.cadence') AS cadence,
+               json_extract(value, '$.label') AS label,
+               json_extract(value, '$.start') AS start,
+               json_extract(value, '$.end') AS finish,
+               json_extract(value, '$.kind') AS kind
+        FROM json_each(:windows)
+    ),
+    owed AS MATERIALIZED (
+        SELECT a.group_id, w.cadence, w.label, w.kind, w.start, w.finish, a.project_code,
+               EXISTS (SELECT 1 FROM visits v
+                        WHERE v.group_id = a.group_id AND v.project_code = a.project_code
+                          AND v.date BETWEEN w.start AND min(w.finish, :as_of)) AS visited
+        FROM supervision_groups g
+        JOIN windows w ON w.cadence = g.cadence
+        JOIN assignments a ON a.group_id = g.id
         JOIN projects p ON p.code = a.project_code
-        WHERE g.cadence = :cadence AND p.start <= :end AND p.due >= :start
-          AND NOT EXISTS (
-              SELECT 1 FROM visits v
-              WHERE v.group_id = a.group_id AND v.project_code = a.project_code
-                AND v.date BETWEEN :start AND min(:end, :as_of))"""
+        WHERE p.start <= w.finish AND p.due >= w.start
+    )"""
+
+LAST_VISIT = """(SELECT max(v.date) FROM visits v WHERE v.group_id = o.group_id
+                  AND v.project_code = o.project_code AND v.date <= :as_of)"""
 
 
-def visits_owed_count(
-    db: sqlite3.Connection, cadence: str, start: str, end: str, as_of: str
-) -> int:
-    """How many rows ``visits_owed`` gives (the summary counts them)."""
-    params = {"cadence": cadence, "start": start, "end": end, "as_of": as_of}
-    return db.execute(f"SELECT count(*) {VISITS_OWED}", params).fetchone()[0]
+def visits_owed(db: sqlite3.Connection, windows: list[dict], as_of: str) -> sqlite3.Cursor:
+    """The visits owed and not made in ``windows`` (see OWED), by kind, cadence, group and
+    project: (kind, label, group, level, code, name, department, district, last_visit)."""
+    sql = f"""
+        WITH {OWED}
+        SELECT o.kind, o.label, g.name, g.level, o.project_code, p.name, p.department,
+               p.district, {LAST_VISIT}
+        FROM owed o
+        JOIN supervision_groups g ON g.id = o.group_id
+        JOIN projects p ON p.code = o.project_code
+        WHERE NOT o.visited
+        ORDER BY o.kind, o.cadence, g.name, o.project_code"""
+    return tuples(db, sql, {"windows": json.dumps(windows), "as_of": as_of})
+
+
+def visits_owed_counts(db: sqlite3.Connection, windows: list[dict], as_of: str) -> dict:
+    """kind → how many rows ``visits_owed`` gives of it (the summary counts them)."""
+    sql = f"WITH {OWED} SELECT kind, count(*) FROM owed WHERE NOT visited GROUP BY kind"
+    return dict(db.execute(sql, {"windows": json.dumps(windows), "as_of": as_of}))
 
 
 # Up to this many groups, the issues' state is rebuilt for their projects only; for more,

@@ -1,7 +1,7 @@
 """Read model of the special inspection report (专项视察报告): visit coverage over every
 window of a period, and the issues as they stood on the report's date.
 
-Coverage follows the rule of ``store/coverage.visits_owed`` (a group owes one visit per
+Coverage follows the one rule of ``store/coverage.OWED`` (a group owes one visit per
 assigned project per window in which the project runs; a visit counts when it falls in the
 window and on or before the date asked about), applied to all the windows of a period at
 once: one query for a year's twelve months and four quarters.
@@ -12,28 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from minsheng_cli.store.coverage import OPEN_AT, issues_as_of
-
-# Windows arrive as JSON: [{"cadence", "label", "start", "end"}, …].
-OWED = """
-    windows AS MATERIALIZED (
-        SELECT json_extract(value, '$.cadence') AS cadence,
-               json_extract(value, '$.label') AS label,
-               json_extract(value, '$.start') AS start,
-               json_extract(value, '$.end') AS finish
-        FROM json_each(:windows)
-    ),
-    owed AS MATERIALIZED (
-        SELECT a.group_id, w.label, w.start, w.finish, a.project_code,
-               EXISTS (SELECT 1 FROM visits v
-                        WHERE v.group_id = a.group_id AND v.project_code = a.project_code
-                          AND v.date BETWEEN w.start AND min(w.finish, :as_of)) AS visited
-        FROM supervision_groups g
-        JOIN windows w ON w.cadence = g.cadence
-        JOIN assignments a ON a.group_id = g.id
-        JOIN projects p ON p.code = a.project_code
-        WHERE p.start <= w.finish AND p.due >= w.start
-    )"""
+from minsheng_cli.store.coverage import LAST_VISIT, OPEN_AT, OWED, issues_as_of
 
 
 def window_coverage(db: sqlite3.Connection, windows: list[dict], as_of: str) -> list[dict]:
@@ -60,9 +39,7 @@ def missed_visits(db: sqlite3.Connection, windows: list[dict], as_of: str) -> li
     sql = f"""
         WITH {OWED}
         SELECT g.name AS "group", g.level, o.label AS window, o.project_code AS code, p.name,
-               p.district,
-               (SELECT max(v.date) FROM visits v WHERE v.group_id = o.group_id
-                  AND v.project_code = o.project_code AND v.date <= :as_of) AS last_visit
+               p.district, {LAST_VISIT} AS last_visit
         FROM owed o
         JOIN supervision_groups g ON g.id = o.group_id
         JOIN projects p ON p.code = o.project_code
