@@ -32,9 +32,6 @@ AUDIT_SQL = (
     "INSERT INTO audit_log (at, actor, command, table_name, row_key, action, content,"
     " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
-# An event's fields and the events of a chunk travel as one text: no field holds a control
-# character (the content is JSON, which escapes them), so these two separate them.
-FIELD, EVENT = "\x1f", "\x1e"
 DONE = None  # sent after the last chunk
 
 
@@ -60,9 +57,9 @@ class Writer:
         self.process.start()
         receive.close()
 
-    def send(self, events: list[str], rows: dict[str, list[tuple]]) -> None:
-        """One chunk: the events' fields joined by FIELD, in time order, and the rows."""
-        self.pipe.send_bytes(marshal.dumps((EVENT.join(events), rows)))
+    def send(self, events: list[tuple], rows: dict[str, list[tuple]]) -> None:
+        """One chunk: the events' fields, in time order, and the rows."""
+        self.pipe.send_bytes(marshal.dumps((events, rows)))
 
     def finish(self, check: bool) -> None:
         """Wait until everything is written, indexed and committed."""
@@ -119,10 +116,9 @@ def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> Non
     db.execute("BEGIN")
     n = 0
     while (chunk := arrived.get())[0] is not DONE:
-        blob, rows = chunk
+        events, rows = chunk
         for table, table_rows in rows.items():
             db.executemany(inserts[table], table_rows)
-        events = [event.split(FIELD) for event in blob.split(EVENT)]
         db.executemany(AUDIT_SQL, events)
         n += len(events)
     if chunk[1] is None:
