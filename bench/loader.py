@@ -263,7 +263,7 @@ def walk(timeline: Timeline, writer: Writer) -> dict[str, int]:
                 logged = flagged[seq]
             check_fast(table, tuple(logged), (at, actor, command, table, row_key_, action,
                                               text), prev, digest)
-        out.append((at, actor, command, table, row_key_, action, text, prev, digest))
+        out.append((at, actor, command, table, row_key_, action, text.encode(), prev, digest))
         prev = digest
         if len(out) == CHUNK:
             writer.send(out, {table: found for table, found in rows.items() if found})

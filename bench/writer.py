@@ -28,9 +28,11 @@ import sqlite3
 import threading
 from pathlib import Path
 
+# The content arrives as its UTF-8 bytes and is stored as TEXT by the CAST (the same bytes,
+# the same type): no decoding in ``marshal.loads`` and no encoding again when bound.
 AUDIT_SQL = (
     "INSERT INTO audit_log (at, actor, command, table_name, row_key, action, content,"
-    " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"
 )
 DONE = None  # sent after the last chunk
 
