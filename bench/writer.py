@@ -2,9 +2,10 @@
 
 bench/loader.py walks the year in time order in the main process and sends here, a chunk
 at a time, the tables' rows and each event's audit fields as ``store.audit.log_rows``
-would write them (at, actor, command, table, row key, action, canonical content).  This
-process chains the hashes (``store.audit.event_hash``'s bytes, checked against it on a
-sample) and inserts rows and events: the two cores share the work.
+would write them (at, actor, command, table, row key, action, canonical content) with
+the JSON array of those fields that ``event_hash`` hashes.  This process chains the hashes
+(``store.audit.event_hash``'s bytes, checked against it on a sample) and inserts rows and
+events: the two cores share the work.
 
 It is forked before the year is built, so it shares none of the main process's millions
 of objects (a fork after the build copied most of them, page by page, as either process
@@ -21,12 +22,15 @@ given back its own text, byte for byte, with the sequence set, before the file i
 from __future__ import annotations
 
 import gc
+import hashlib
 import marshal
 import multiprocessing
 import queue
 import sqlite3
 import threading
 from pathlib import Path
+
+from minsheng_cli.store.audit import GENESIS, event_hash
 
 # The content arrives as its UTF-8 bytes and is stored as TEXT by the CAST (the same bytes,
 # the same type): no decoding in ``marshal.loads`` and no encoding again when bound.
@@ -60,7 +64,9 @@ class Writer:
         receive.close()
 
     def send(self, events: list[tuple], rows: dict[str, list[tuple]]) -> None:
-        """One chunk: the events' fields, in time order, and the rows."""
+        """One chunk: the events (at, actor, command, table, row key, action, content as
+        UTF-8, the fields' JSON array as ``event_hash`` hashes it), in time order, and the
+        rows."""
         self.pipe.send_bytes(marshal.dumps((events, rows)))
 
     def finish(self, check: bool) -> None:
@@ -99,6 +105,26 @@ def open_for_load(path: Path, tables: list[str]) -> tuple[sqlite3.Connection, li
     return connect_for_load(path), [sql for _, sql in indexes], declared
 
 
+CHECK_EVERY = 101
+_chain = {"prev": GENESIS, "n": 0}
+
+
+def chained(events: list[tuple]) -> list[tuple]:
+    """The log rows of a chunk of events: each one's hash chained to the previous one as
+    ``store.audit.event_hash`` does (checked against it on every CHECK_EVERY-th event)."""
+    prev, n, sha256, out = _chain["prev"], _chain["n"], hashlib.sha256, []
+    for at, actor, command, table, key, action, content, payload in events:
+        digest = sha256(f"{prev}\n".encode() + payload).hexdigest()
+        n += 1
+        if n % CHECK_EVERY == 1 and digest != event_hash(
+                prev, [at, actor, command, table, key, action, content.decode()]):
+            raise SystemExit(f"generate: the hash of event {n} differs from store.audit's")
+        out.append((at, actor, command, table, key, action, content, prev, digest))
+        prev = digest
+    _chain["prev"], _chain["n"] = prev, n
+    return out
+
+
 def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> None:
     gc.disable()  # each chunk is a few hundred thousand lists and tuples, none cyclic
     arrived: queue.Queue = queue.Queue()
@@ -121,7 +147,7 @@ def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> Non
         events, rows = chunk
         for table, table_rows in rows.items():
             db.executemany(inserts[table], table_rows)
-        db.executemany(AUDIT_SQL, events)
+        db.executemany(AUDIT_SQL, chained(events))
         n += len(events)
     if chunk[1] is None:
         raise SystemExit(1)  # the file is incomplete; generate.py replaces it next time
