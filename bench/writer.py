@@ -28,6 +28,7 @@ import multiprocessing
 import queue
 import sqlite3
 import threading
+from json.encoder import encode_basestring
 from pathlib import Path
 
 from minsheng_cli.store.audit import GENESIS, event_hash
@@ -65,8 +66,8 @@ class Writer:
 
     def send(self, events: list[tuple], rows: dict[str, list[tuple]]) -> None:
         """One chunk: the events (at, actor, command, table, row key, action, content as
-        UTF-8, the fields' JSON array as ``event_hash`` hashes it), in time order, and the
-        rows."""
+        UTF-8, the fields' JSON array as ``event_hash`` hashes it, or None where this process
+        is to build it: loader.WRITER_JSON), in time order, and the rows."""
         self.pipe.send_bytes(marshal.dumps((events, rows)))
 
     def finish(self, check: bool) -> None:
@@ -106,14 +107,20 @@ def open_for_load(path: Path, tables: list[str]) -> tuple[sqlite3.Connection, li
 
 
 CHECK_EVERY = 101
-_chain = {"prev": GENESIS, "n": 0}
+_chain: dict = {"prev": GENESIS, "n": 0, "heads": {}}
 
 
 def chained(events: list[tuple]) -> list[tuple]:
     """The log rows of a chunk of events: each one's hash chained to the previous one as
     ``store.audit.event_hash`` does (checked against it on every CHECK_EVERY-th event)."""
     prev, n, sha256, out = _chain["prev"], _chain["n"], hashlib.sha256, []
+    heads, enc = _chain["heads"], encode_basestring
     for at, actor, command, table, key, action, content, payload in events:
+        if not payload:  # the main process left the JSON array to this one
+            head = heads.get((actor, command, table))
+            if head is None:
+                head = heads[actor, command, table] = f"{enc(actor)},{enc(command)},{enc(table)},"
+            payload = f'["{at}",{head}{enc(key)},"{action}",{enc(content.decode())}]'.encode()
         digest = sha256(f"{prev}\n".encode() + payload).hexdigest()
         n += 1
         if n % CHECK_EVERY == 1 and digest != event_hash(
