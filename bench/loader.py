@@ -10,24 +10,25 @@ program's own ``canonical``/``event_hash`` (store/audit.py).  ``minsheng verify`
 finds nothing to flag.
 
 Speed: about 30 events per project, so 3 million at 100,000 projects.  The year is walked
-once, here, in time order: ids, each row as stored, its audit content (a compiled f-string
-per table, ``compile_canonical``) and the hash chain (sequential by nature), the fast
-path checked against store.audit's own functions on every 101st event.  The rows and the
-finished events go, a chunk at a time, to the writing process (bench/writer.py, forked
-before the build), which inserts them; the two cores share the work.
+once, here, in time order: ids, each row as stored (one generated function per table,
+``compile_insert``), its audit key and content and the JSON array of the event's fields
+that ``event_hash`` hashes, the fast path checked against store.audit's own functions on
+every 101st event.  The rows and the events go, a chunk at a time, to the writing process
+(bench/writer.py, forked before the build), which chains the hashes (sequential by
+nature, 1 µs an event) and inserts them; the two cores share the work.
 """
 
 from __future__ import annotations
 
-import hashlib
+import json
 import sqlite3
 from datetime import date
 from json.encoder import encode_basestring
 from pathlib import Path
 
-from writer import FIELD, Writer
+from writer import Writer
 
-from minsheng_cli.store.audit import GENESIS, ROW_KEYS, canonical, event_hash, row_key
+from minsheng_cli.store.audit import ROW_KEYS, canonical, row_key
 
 # Column order of each table, as m001_create_register defines it (checked against the file).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -76,28 +77,23 @@ class Timeline:
         self.keys: list[int] = []
         self.events: list[tuple] = []
 
-    def add(self, day: int, second: int, kind: str, command: str, actor: str,
-            values: tuple) -> int:
-        """Record a write on ``day`` (an ordinal) at ``second`` of it; return its sequence no.
+        self.add = self._adder()
 
-        Writes at the same moment replay in the order they were added.
-        """
-        seq = len(self.events)
-        moment = (day - self.base) * 86400 + second
-        self.keys.append((moment << SEQ_BITS) | seq)
-        self.events.append((kind, command, actor, values))
-        return seq
+    def _adder(self):
+        """``add(day, second, kind, command, actor, values) → seq``: record a write on ``day``
+        (an ordinal) at ``second`` of it; writes at the same moment replay in the order
+        they were added.  A closure over the lists (3 million calls: no attribute look-ups)."""
+        keys_append, events_append, base = self.keys.append, self.events.append, self.base
+        events = self.events
 
-    def stamp(self, moment: int, stamps: dict[int, str]) -> str:
-        """The ISO timestamp of a moment, as ``now_stamp()`` writes it (cached: imports
-        share one)."""
-        at = stamps.get(moment)
-        if at is None:
-            day, second = divmod(moment, 86400)
-            hours, rest = divmod(second, 3600)
-            iso = date.fromordinal(self.base + day).isoformat()
-            at = stamps[moment] = f"{iso}T{hours:02d}:{rest // 60:02d}:{rest % 60:02d}{self.tz}"
-        return at
+        def add(day: int, second: int, kind: str, command: str, actor: str,
+                values: tuple) -> int:
+            seq = len(events)
+            keys_append((((day - base) * 86400 + second) << SEQ_BITS) | seq)
+            events_append((kind, command, actor, values))
+            return seq
+
+        return add
 
 
 # Columns a later migration added at the end of a table, nullable and without a default
@@ -127,21 +123,6 @@ def insert_sql(table: str) -> str:
             f"VALUES ({', '.join('?' * len(columns))})")
 
 
-def resolve(table: str, values: tuple, ids: list[int], row_id: int, at: str,
-            actor: str) -> tuple:
-    """The row as stored: references to earlier writes become ids; the stamp is appended."""
-    refs = REFS.get(table)
-    if refs:
-        values = list(values)
-        for i in refs:
-            if values[i] is not None:
-                values[i] = ids[values[i]]
-    extra = (None,) * EXTRA.get(table, 0)
-    if HAS_ID[table]:
-        return (row_id, *values, at, actor, *extra)
-    return (*values, at, actor, *extra)
-
-
 # One column's value as ``json.dumps(..., ensure_ascii=False)`` writes it, for the types
 # a row holds (str, None, int, finite float; a bool or anything else fails loudly in
 # float.__repr__, and the sampled check below catches the rest), inline: a function call
@@ -162,16 +143,77 @@ def compile_canonical(columns: tuple[str, ...]):
     return namespace["canonical"]
 
 
+def compile_insert(table: str, logged_as: dict[str, str] | None = None):
+    """One insert into ``table``, as one generated function: ``(values, row_id, at, actor,
+    ids) → (row as stored, row key, audit content)``.  References to earlier writes become
+    their ids, the stamp and any added columns are appended, the key is
+    ``store.audit.row_key``'s and the content ``canonical``'s (keys sorted once, each value
+    inline by type, as ``compile_canonical``).  ``logged_as`` gives some columns' JSON
+    text in the content instead of the row's (an issue is logged as flagged)."""
+    columns = COLUMNS[table]
+    n_values = len(columns) - EXTRA[table] - 2 - HAS_ID[table]
+    names = {column: f"c{i}" for i, column in enumerate(columns)}  # → its local variable
+    if HAS_ID[table]:
+        names["id"] = "rid"
+    names["created_at"], names["created_by"] = "at", "actor"
+    value_names = [names[c] for c in columns[HAS_ID[table]:][:n_values]]
+    lines = ["def insert(values, rid, at, actor, ids):",
+             f"    {', '.join(value_names)}{',' if len(value_names) == 1 else ''} = values"]
+    for i in REFS.get(table, ()):
+        v = value_names[i]
+        lines.append(f"    {v} = None if {v} is None else ids[{v}]")
+    extra = ["None"] * EXTRA[table]
+    row = [names[c] for c in columns[: len(columns) - EXTRA[table]]] + extra
+    key = ":".join(f"{{{names[c]}}}" for c in ROW_KEYS[table])
+    parts = []
+    for column in sorted(columns):
+        name = names[column]
+        if logged_as and column in logged_as:
+            text = logged_as[column]
+        elif name == "rid":  # an int: json's text is its repr
+            text = "{rid}"
+        elif name == "at":  # our own stamp: digits, '-', 'T', ':', '+' need no escaping
+            text = '"{at}"'
+        elif column in columns[len(columns) - EXTRA[table]:]:  # added later: NULL
+            text = "null"
+        else:
+            text = "{" + VALUE.replace("row[{i}]", name) + "}"
+        parts.append(f"{encode_basestring(column)}:{text}")
+    lines.append(f"    return ({', '.join(row)},), f'{key}', f'{{{{{','.join(parts)}}}}}'")
+    source = "\n".join(lines) + "\n"
+    namespace = {"enc": encode_basestring, "int_repr": int.__repr__,
+                 "float_repr": float.__repr__}
+    exec(source, namespace)  # noqa: S102 — our own text, from the schema's column names
+    return namespace["insert"]
+
+
 # Every CHECK_EVERY-th event's key and content are also computed with the program's own
 # row_key and canonical: the fast path must give the same bytes, or the generator stops.
 CHECK_EVERY = 101
 
 
-def check_fast(table: str, logged: tuple, fields: tuple, prev: str, digest: str) -> None:
+# The tables whose events' JSON arrays the writer builds rather than this process: about half
+# the events, so that neither process waits for the other (the writer had ~6 s to spare at
+# 100,000 projects).
+WRITER_JSON = frozenset({"progress", "issue_events"})
+
+
+def audit_head(actor: str, command: str, table: str, action: str) -> str:
+    """The fields between the stamp and the row key of an event's JSON array, or "" where
+    the writer builds the array (inserts into the tables of WRITER_JSON)."""
+    if table in WRITER_JSON and action == "insert":
+        return ""
+    return f"{encode_basestring(actor)},{encode_basestring(command)},{encode_basestring(table)},"
+
+
+def check_fast(table: str, logged: tuple, fields: tuple, payload: bytes | None) -> None:
     content = dict(zip(COLUMNS[table], logged, strict=True))
     key, text = fields[4], fields[6]
-    if (row_key(table, content), canonical(content), event_hash(prev, list(fields))) != (
-            key, text, digest):
+    # store.audit.event_hash hashes the previous hash, "\n", then exactly this JSON array
+    # (the writer checks the hash, and so the array, of every 101st event with event_hash)
+    fields_json = json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"))
+    if (row_key(table, content), canonical(content)) != (key, text) or payload not in (
+            None, fields_json.encode()):
         raise SystemExit(f"generate: the fast audit event of {table} {key} differs from "
                          "store.audit's; fix bench/loader.py")
 
@@ -182,46 +224,60 @@ def walk(timeline: Timeline, writer: Writer) -> dict[str, int]:
     per table.  A reference always points to an earlier write (a visit's figure and photos
     are added after it at the same moment), so its id is known when it is resolved."""
     timeline.keys.sort()
-    events, stamps, stamp = timeline.events, {}, timeline.stamp
+    events = timeline.events
     ids = [0] * len(events)
     counts = dict.fromkeys(COLUMNS, 0)
-    canonicals = {table: compile_canonical(columns) for table, columns in COLUMNS.items()}
-    key_columns = {table: [COLUMNS[table].index(c) for c in ROW_KEYS[table]]
-                   for table in COLUMNS}
+    inserts = {table: compile_insert(table) for table in COLUMNS}
+    inserts["issues"] = compile_insert("issues", {"status": '"open"', "deadline": "null",
+                                                  "verdict": "null"})
+    canonical_issue = compile_canonical(COLUMNS["issues"])
+    # The audit fields between the stamp and the key, as JSON, for each writer and table.
+    heads: dict[tuple, str] = {}
     flagged: dict[int, list] = {}  # issue seq → its row as last logged
     rows: dict[str, list[tuple]] = {table: [] for table in COLUMNS}
-    out: list[str] = []
-    n, prev, enc, sha256 = 0, GENESIS, encode_basestring, hashlib.sha256
+    out: list[tuple] = []
+    # The stamps as ``now_stamp()`` writes them, by moment (shared: imports share one).
+    days = [date.fromordinal(timeline.base + d).isoformat()
+            for d in range((timeline.keys[-1] >> SEQ_BITS) // 86400 + 1)] if events else []
+    clock = [f"T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{timeline.tz}"
+             for s in range(86400)]
+    stamps: dict[int, str] = {}
+    n, enc = 0, encode_basestring
     for key in timeline.keys:
         seq = key & SEQ_MASK
-        at = stamps.get(key >> SEQ_BITS) or stamp(key >> SEQ_BITS, stamps)
+        at = stamps.get(moment := key >> SEQ_BITS)
+        if at is None:
+            day, second = divmod(moment, 86400)
+            at = stamps[moment] = days[day] + clock[second]
         kind, command, actor, values = events[seq]
         if kind == ISSUE_UPDATE:
             table, action = "issues", "update"
             logged = flagged[values[0]]
             logged[ISSUE_STATE] = values[1:]
-            logged = tuple(logged)
+            row_key_ = str(logged[0])
+            text = canonical_issue(logged)
         else:
             table, action = kind, "insert"
-            counts[kind] += 1
-            ids[seq] = counts[kind]
-            logged = resolve(kind, values, ids, counts[kind], at, actor)
+            ids[seq] = row_id = counts[kind] = counts[kind] + 1
+            logged, row_key_, text = inserts[kind](values, row_id, at, actor, ids)
             rows[kind].append(logged)
             if kind == "issues":  # logged as flagged: open, no deadline, no verdict
                 flagged[seq] = row = list(logged)
                 row[ISSUE_STATE] = FLAGGED
-                logged = tuple(row)
-        row_key_ = ":".join([str(logged[i]) for i in key_columns[table]])
-        text = canonicals[table](logged)
-        # store.audit.event_hash: the previous hash, then the fields as a JSON array
-        digest = sha256(f"{prev}\n[{enc(at)},{enc(actor)},{enc(command)},{enc(table)},"
-                        f"{enc(row_key_)},{enc(action)},{enc(text)}]".encode()).hexdigest()
-        fields = (at, actor, command, table, row_key_, action, text)
+        head = heads.get((actor, command, table))
+        if head is None:
+            head = heads[actor, command, table] = audit_head(actor, command, table, action)
+        # the fields as store.audit.event_hash writes them (for the tables in WRITER_JSON,
+        # the writer does): the writer chains the hashes
+        payload = f'["{at}",{head}{enc(row_key_)},"{action}",{enc(text)}]'.encode() if head \
+            else None
         n += 1
         if n % CHECK_EVERY == 1:
-            check_fast(table, logged, fields, prev, digest)
-        out.append(FIELD.join((*fields, prev, digest)))
-        prev = digest
+            if kind == "issues":
+                logged = flagged[seq]
+            check_fast(table, tuple(logged), (at, actor, command, table, row_key_, action,
+                                              text), payload)
+        out.append((at, actor, command, table, row_key_, action, text.encode(), payload))
         if len(out) == CHUNK:
             writer.send(out, {table: found for table, found in rows.items() if found})
             out, rows = [], {table: [] for table in COLUMNS}

@@ -2,9 +2,10 @@
 
 bench/loader.py walks the year in time order in the main process and sends here, a chunk
 at a time, the tables' rows and each event's audit fields as ``store.audit.log_rows``
-would write them (at, actor, command, table, row key, action, canonical content).  This
-process chains the hashes (``store.audit.event_hash``'s bytes, checked against it on a
-sample) and inserts rows and events: the two cores share the work.
+would write them (at, actor, command, table, row key, action, canonical content) with
+the JSON array of those fields that ``event_hash`` hashes.  This process chains the hashes
+(``store.audit.event_hash``'s bytes, checked against it on a sample) and inserts rows and
+events: the two cores share the work.
 
 It is forked before the year is built, so it shares none of the main process's millions
 of objects (a fork after the build copied most of them, page by page, as either process
@@ -21,20 +22,23 @@ given back its own text, byte for byte, with the sequence set, before the file i
 from __future__ import annotations
 
 import gc
+import hashlib
 import marshal
 import multiprocessing
 import queue
 import sqlite3
 import threading
+from json.encoder import encode_basestring
 from pathlib import Path
 
+from minsheng_cli.store.audit import GENESIS, event_hash
+
+# The content arrives as its UTF-8 bytes and is stored as TEXT by the CAST (the same bytes,
+# the same type): no decoding in ``marshal.loads`` and no encoding again when bound.
 AUDIT_SQL = (
     "INSERT INTO audit_log (at, actor, command, table_name, row_key, action, content,"
-    " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, CAST(? AS TEXT), ?, ?)"
 )
-# An event's fields and the events of a chunk travel as one text: no field holds a control
-# character (the content is JSON, which escapes them), so these two separate them.
-FIELD, EVENT = "\x1f", "\x1e"
 DONE = None  # sent after the last chunk
 
 
@@ -60,9 +64,11 @@ class Writer:
         self.process.start()
         receive.close()
 
-    def send(self, events: list[str], rows: dict[str, list[tuple]]) -> None:
-        """One chunk: the events' fields joined by FIELD, in time order, and the rows."""
-        self.pipe.send_bytes(marshal.dumps((EVENT.join(events), rows)))
+    def send(self, events: list[tuple], rows: dict[str, list[tuple]]) -> None:
+        """One chunk: the events (at, actor, command, table, row key, action, content as
+        UTF-8, the fields' JSON array as ``event_hash`` hashes it, or None where this process
+        is to build it: loader.WRITER_JSON), in time order, and the rows."""
+        self.pipe.send_bytes(marshal.dumps((events, rows)))
 
     def finish(self, check: bool) -> None:
         """Wait until everything is written, indexed and committed."""
@@ -100,6 +106,32 @@ def open_for_load(path: Path, tables: list[str]) -> tuple[sqlite3.Connection, li
     return connect_for_load(path), [sql for _, sql in indexes], declared
 
 
+CHECK_EVERY = 101
+_chain: dict = {"prev": GENESIS, "n": 0, "heads": {}}
+
+
+def chained(events: list[tuple]) -> list[tuple]:
+    """The log rows of a chunk of events: each one's hash chained to the previous one as
+    ``store.audit.event_hash`` does (checked against it on every CHECK_EVERY-th event)."""
+    prev, n, sha256, out = _chain["prev"], _chain["n"], hashlib.sha256, []
+    heads, enc = _chain["heads"], encode_basestring
+    for at, actor, command, table, key, action, content, payload in events:
+        if not payload:  # the main process left the JSON array to this one
+            head = heads.get((actor, command, table))
+            if head is None:
+                head = heads[actor, command, table] = f"{enc(actor)},{enc(command)},{enc(table)},"
+            payload = f'["{at}",{head}{enc(key)},"{action}",{enc(content.decode())}]'.encode()
+        digest = sha256(f"{prev}\n".encode() + payload).hexdigest()
+        n += 1
+        if n % CHECK_EVERY == 1 and digest != event_hash(
+                prev, [at, actor, command, table, key, action, content.decode()]):
+            raise SystemExit(f"generate: the hash of event {n} differs from store.audit's")
+        out.append((at, actor, command, table, key, action, content, prev, digest))
+        prev = digest
+    _chain["prev"], _chain["n"] = prev, n
+    return out
+
+
 def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> None:
     gc.disable()  # each chunk is a few hundred thousand lists and tuples, none cyclic
     arrived: queue.Queue = queue.Queue()
@@ -119,11 +151,10 @@ def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> Non
     db.execute("BEGIN")
     n = 0
     while (chunk := arrived.get())[0] is not DONE:
-        blob, rows = chunk
+        events, rows = chunk
         for table, table_rows in rows.items():
             db.executemany(inserts[table], table_rows)
-        events = [event.split(FIELD) for event in blob.split(EVENT)]
-        db.executemany(AUDIT_SQL, events)
+        db.executemany(AUDIT_SQL, chained(events))
         n += len(events)
     if chunk[1] is None:
         raise SystemExit(1)  # the file is incomplete; generate.py replaces it next time
