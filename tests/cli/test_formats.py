@@ -144,3 +144,16 @@ def test_an_unknown_format_is_refused_before_the_register_is_read(blank, argv):
     result = blank(*argv, "-f", "xx", code=2)
     assert result.stderr.startswith("minsheng: format: 'xx' is not valid")
     assert result.stderr.count("\n") == 1 and not blank.db.exists()
+
+
+@pytest.mark.parametrize("argv", [("issues", "-o", "x.foo"), ("log", "-f", "xlsx"),
+                                  ("projects", "-o", "no-such-folder/x.csv"),
+                                  ("visits", "-f", "html", "-o", "x.html")],
+                         ids=lambda a: " ".join(a))
+def test_an_impossible_output_is_refused_before_the_register_is_read(blank, argv):
+    # -o and --format together (an unknown ending, xlsx without a file, a missing folder,
+    # html where the command prints none): refused before any work, the register untouched
+    # (here it does not exist, and is not created).
+    result = blank(*argv, code=2)
+    assert result.stderr.startswith(("minsheng: output: ", "minsheng: format: "))
+    assert result.stderr.count("\n") == 1 and not blank.db.exists()
