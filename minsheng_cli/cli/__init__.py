@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -71,4 +72,8 @@ web.install(app)
 
 
 def main() -> None:
+    if os.environ.get("_MINSHENG_COMPLETE") == "complete_bash":
+        from minsheng_cli.cli.completion import join_option_values
+
+        join_option_values(os.environ)
     app()

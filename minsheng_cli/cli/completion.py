@@ -158,3 +158,31 @@ def complete_setting(incomplete: str) -> Candidates:
 
     return [(key, short(s.description, 60)) for key, s in SETTINGS.items()
             if key.startswith(incomplete)]
+
+
+def join_option_values(environ: dict) -> None:
+    """Bash splits ``--db=PATH`` into ``--db``, ``=``, ``PATH`` (``=`` is in its
+    COMP_WORDBREAKS), and Typer's bash completion passes those words on as they are: the
+    parser then took ``=`` for the register's path and no candidate came.  Joined again
+    here, in ``environ`` (COMP_WORDS and COMP_CWORD), before Typer reads them; only words
+    before the one being completed, and only when the line parses as shell words."""
+    import shlex
+
+    try:
+        words = shlex.split(environ["COMP_WORDS"])
+        cword = int(environ["COMP_CWORD"])
+    except (KeyError, ValueError):
+        return
+    joined: list[str] = []
+    i, before = 0, min(cword, len(words))  # indices of the words as bash gave them
+    while i < len(words):
+        if words[i] == "=" and joined and joined[-1].startswith("--") and i + 1 < before:
+            joined[-1] += "=" + words[i + 1]
+            cword -= 2
+            i += 2
+        else:
+            joined.append(words[i])
+            i += 1
+    if len(joined) != len(words):
+        environ["COMP_WORDS"] = shlex.join(joined)
+        environ["COMP_CWORD"] = str(cword)

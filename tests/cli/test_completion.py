@@ -185,12 +185,33 @@ complete -p minsheng >/dev/null || exit 9
 COMP_WORDS=(minsheng show MS2021-1); COMP_CWORD=2
 _minsheng_completion minsheng; printf '%s\\n' "${COMPREPLY[@]}"; echo --
 COMP_WORDS=(minsheng add-visit MS2021-01 --group 东); COMP_CWORD=4
-_minsheng_completion minsheng; printf '%s\\n' "${COMPREPLY[@]}"
+_minsheng_completion minsheng; printf '%s\\n' "${COMPREPLY[@]}"; echo --
+# --db=PATH as bash splits it (at the '='), and no MINSHENG_DB to fall back on
+COMP_WORDS=(minsheng --db = "$SAMPLE" show MS2021-1); COMP_CWORD=5
+MINSHENG_DB=/nonexistent/r.db _minsheng_completion minsheng; printf '%s\\n' "${COMPREPLY[@]}"
 """
-    done = subprocess.run(["bash", "--norc", "--noprofile", "-c", probe], env=env,
+    done = subprocess.run(["bash", "--norc", "--noprofile", "-c", probe],
+                          env={**env, "SAMPLE": str(sample.db)},
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     assert done.stdout.splitlines() == [
-        *(f"MS2021-{n}" for n in range(10, 20)), "--", "东城区人大监督小组"
+        *(f"MS2021-{n}" for n in range(10, 20)), "--", "东城区人大监督小组", "--",
+        *(f"MS2021-{n}" for n in range(10, 20)),
     ]
+
+
+@pytest.mark.parametrize(("words", "cword", "expected"), [
+    ("minsheng --db = /r.db show MS", 5, ("minsheng --db=/r.db show MS", "3")),
+    ("minsheng --db = '/a b.db' --lang = zh show M", 8,
+     ("minsheng '--db=/a b.db' --lang=zh show M", "4")),
+    ("minsheng --db = /r", 3, None),  # the path being typed: left to bash
+    ("minsheng show MS", 2, None),
+    ("minsheng show 'MS", 2, None),  # an open quote: left as it is
+])
+def test_bash_split_option_values_are_joined_again(words, cword, expected):
+    from minsheng_cli.cli.completion import join_option_values
+
+    environ = {"COMP_WORDS": words, "COMP_CWORD": str(cword)}
+    join_option_values(environ)
+    assert (environ["COMP_WORDS"], environ["COMP_CWORD"]) == (expected or (words, str(cword)))
