@@ -123,8 +123,9 @@ PROJECT_SECTIONS = ("projects_overdue", "projects_red", "behind_two_months", "no
 def project_sections(
     code: str, status: str, last_report: str | None, start: str, as_of: str, behind: set[str]
 ) -> list[str]:
-    """The overdue sections a project belongs in (the one rule for `overdue` and the
-    summary's counts)."""
+    """The overdue sections a project belongs in.  The summary counts the same rule in SQL
+    (``store.reports.summary_standing``); tests/reports/test_sql_matches_rules.py holds
+    the two together."""
     names = []
     if status == "overdue":
         names.append("projects_overdue")
@@ -298,15 +299,13 @@ def summary(reg: Register, period: Period, today: date) -> dict:
 
 
 def overdue_counts(
-    reg: Register, end: date, totals: dict[str, int], *, issues_overdue: int | None = None
+    reg: Register, end: date, totals: dict[str, int], *, issues_overdue: int
 ) -> dict[str, int]:
     """The sizes of overdue's sections at ``end``: the projects' from the summary's pass
-    (``store.summary_standing``, which counts by ``project_sections``' rule in SQL), the
-    issues' when already counted, the visits owed counted here."""
+    (``store.summary_standing``), the issues' as already counted, the visits owed counted
+    here."""
     counts = dict.fromkeys(SECTIONS, 0)
     counts.update({name: totals[name] for name in PROJECT_SECTIONS})
-    if issues_overdue is None:
-        issues_overdue = coverage.issue_counts(reg.db, end.isoformat())[1]
     counts["issues_overdue"] = issues_overdue
     owed = coverage.visits_owed_counts(reg.db, window_specs(end), end.isoformat())
     counts["visits_missed"], counts["visits_due"] = owed.get(0, 0), owed.get(1, 0)

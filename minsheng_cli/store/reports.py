@@ -1,8 +1,9 @@
 """The read model of the reports: 序时进度 and deviation for every project, in one query.
 
-The rules live in ``domain/schedule.py`` as pure functions; this module is their set-based
-twin, so that a report over 100,000 projects and a million figures is one pass of SQLite
-rather than a Python loop per project.  ``tests/reports/test_sql_matches_rules.py`` checks, on
+The rules live in ``domain/schedule.py`` as pure functions; ``store/schedule_sql.py`` writes
+them as SQL and this module builds the reports' queries from it, so that a report over
+100,000 projects and a million figures is one pass of SQLite rather than a Python loop per
+project.  ``tests/reports/test_sql_matches_rules.py`` checks, on
 random projects, plans and figures, that both give the same numbers.
 
 ``deviation_sql`` builds a query whose named parameters are ``as_of`` (ISO date),
@@ -43,7 +44,8 @@ LATEST = """(SELECT id FROM progress
 
 def figures_cte(where: str, *, pace: bool = True, past_due_pace: bool = False) -> str:
     """Per project: the latest figure, the one the pace is measured from (the third
-    latest, or the second when there are only two) and the latest funds figure.
+    latest, or the second when there are only two), the latest funds figure, and the
+    序时进度 (expected percentage) at ``:as_of``.
 
     Without ``pace``, the two walks for the pace's base are left out (no forecast).
     ``past_due_pace``: the pace (and so the forecast) of the projects past their due date
@@ -215,13 +217,13 @@ LATEST_PCT = """(SELECT pct FROM progress
     ORDER BY date DESC, id DESC LIMIT 1)"""
 
 
-def lights_ctes(count: int, where: str = "") -> str:
+def lights_ctes(count: int) -> str:
     """CTEs ending in ``lit (code, name, start, light0, status0, reported0, light1, …)``:
     each project's light and status at the dates ``:d0``, ``:d1``… (``reported``: it had a
     figure by then), in one pass over the projects — the summary asks for four dates and
     overdue for two, and a pass each cost the projects' scan, the plan and 100,000 rows
     read into Python every time.  The same rules as ``deviation_sql`` (from
-    ``schedule_sql``); ``where`` filters the projects (alias ``p``)."""
+    ``schedule_sql``)."""
     dates = [f":d{k}" for k in range(count)]
     figures = ",\n           ".join(
         f"{LATEST_PCT.format(d=d)} AS a{k}, {expected_at(d)} AS e{k}"
@@ -239,7 +241,7 @@ def lights_ctes(count: int, where: str = "") -> str:
 figures AS MATERIALIZED (
     SELECT p.code, p.name, p.start, p.due,
            {figures}
-    FROM projects p {where}
+    FROM projects p
 ),
 standing AS MATERIALIZED (
     SELECT code, name, start, due,
