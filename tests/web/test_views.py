@@ -3,17 +3,13 @@ plain sqlite3: what Datasette, or anyone without the program, reads."""
 
 from __future__ import annotations
 
-import sqlite3
 from collections import Counter
 
+from tests.web.test_metadata import run_query
 
-def rows(db, sql: str, *params) -> list[dict]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
-    con.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in con.execute(sql, params)]
-    finally:
-        con.close()
+
+def rows(db, sql: str) -> list[dict]:
+    return run_query(db, sql, {})
 
 
 def test_latest_progress_is_the_latest_figure_of_every_project_as_the_reports_count_it(sample):
