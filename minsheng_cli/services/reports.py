@@ -167,13 +167,9 @@ def visits_owed(reg: Register, as_of: date, report: OverdueReport) -> tuple[list
         report.windows[cadence] = {"previous": span(previous), "current": span(current)}
         days_left[current.label] = (current.end - as_of).days
     missed, due = [], []
-    keys = ("group", "level", "code", "name", "department", "district", "last_visit")
-    for kind, label, *values in coverage.visits_owed(reg.db, window_specs(as_of),
-                                                     as_of.isoformat()):
-        row = dict(zip(keys, values, strict=True))
-        row["window"] = label
-        if kind:
-            row["days_left"] = days_left[label]
+    for row in coverage.visits_owed(reg.db, window_specs(as_of), as_of.isoformat()):
+        if row.pop("kind"):
+            row["days_left"] = days_left[row["window"]]
             due.append(row)
         else:
             missed.append(row)

@@ -15,7 +15,7 @@ import json
 import sqlite3
 
 from minsheng_cli.store.register import filters
-from minsheng_cli.store.reports import dicts, tuples
+from minsheng_cli.store.reports import dicts
 
 # Issues found by :as_of, each as it stood at the end of that day: status from its latest
 # step (by date, then id), deadline from its latest transfer or reopen, rectifying department
@@ -81,19 +81,19 @@ LAST_VISIT = """(SELECT max(v.date) FROM visits v WHERE v.group_id = o.group_id
                   AND v.project_code = o.project_code AND v.date <= :as_of)"""
 
 
-def visits_owed(db: sqlite3.Connection, windows: list[dict], as_of: str) -> sqlite3.Cursor:
+def visits_owed(db: sqlite3.Connection, windows: list[dict], as_of: str) -> list[dict]:
     """The visits owed and not made in ``windows`` (see OWED), by kind, cadence, group and
-    project: (kind, label, group, level, code, name, department, district, last_visit)."""
+    project; each row names its window and the window's kind."""
     sql = f"""
         WITH {OWED}
-        SELECT o.kind, o.label, g.name, g.level, o.project_code, p.name, p.department,
-               p.district, {LAST_VISIT}
+        SELECT g.name AS "group", g.level, o.project_code AS code, p.name, p.department,
+               p.district, {LAST_VISIT} AS last_visit, o.label AS window, o.kind
         FROM owed o
         JOIN supervision_groups g ON g.id = o.group_id
         JOIN projects p ON p.code = o.project_code
         WHERE NOT o.visited
         ORDER BY o.kind, o.cadence, g.name, o.project_code"""
-    return tuples(db, sql, {"windows": json.dumps(windows), "as_of": as_of})
+    return dicts(db, sql, {"windows": json.dumps(windows), "as_of": as_of})
 
 
 def visits_owed_counts(db: sqlite3.Connection, windows: list[dict], as_of: str) -> dict:
