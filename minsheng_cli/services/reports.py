@@ -6,6 +6,7 @@ Each takes the date it reports on; the numbers come from the set-based queries i
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -15,7 +16,7 @@ from minsheng_cli.domain.errors import InvalidValue
 from minsheng_cli.domain.periods import Period
 from minsheng_cli.services import Register
 from minsheng_cli.services import register as uses
-from minsheng_cli.store import coverage
+from minsheng_cli.store import coverage, parallel
 from minsheng_cli.store import reports as store
 
 # Funds this many pp behind works is "funds far behind" on a checklist (资金保障 to look at).
@@ -59,8 +60,9 @@ def deviation_stream(
 ) -> Iterator[tuple]:
     """``deviation``'s rows as tuples of ``keys``, read as they are written: for the machine
     formats of a report over the whole register (no list of 100,000 dicts)."""
-    rows = store.deviation_tuples(reg.db, params(reg, as_of), keys, item=item,
-                                  department=department, district=district, lights=lights)
+    rows = store.deviation_side_by_side(reg.db, reg.path, params(reg, as_of), keys, item=item,
+                                        department=department, district=district,
+                                        lights=lights)
     if "stale" not in keys:
         return iter(rows)
     at = keys.index("stale")
@@ -97,24 +99,43 @@ class OverdueReport:
 
 
 def overdue(reg: Register, as_of: date) -> OverdueReport:
-    """Everything late at ``as_of``."""
+    """Everything late at ``as_of``.  The late projects (a job a slice of the projects),
+    the visits owed and the issues past their deadline are read side by side."""
     p = params(reg, as_of)
     report = OverdueReport(as_of)
-    behind = behind_both_month_ends(reg, as_of, report)
-    # Overdue shows a forecast for its overdue projects only, and no funds.
-    rows = store.deviation_rows(reg.db, p, late_or=behind, past_due_pace=True)
+    report.month_ends = [d.isoformat() for d in periods.month_ends_before(as_of, 2)]
+    slices = parallel.project_slices(reg.db, parallel.threads())
+    *parts, owed, issues = parallel.side_by_side(reg.db, reg.path, [
+        *(functools.partial(late_projects, params=p, month_ends=report.month_ends, rows=rows)
+          for rows in slices),
+        parallel.fetch(*coverage.visits_owed_query(window_specs(as_of), p["as_of"]),
+                       store.as_dicts),
+        parallel.fetch(*coverage.overdue_issues_query(p["as_of"]), store.as_dicts),
+    ])
+    behind = set().union(*(part_behind for part_behind, _ in parts))
     for name in PROJECT_SECTIONS:
         report.sections[name] = []
-    for r in rows:
+    for r in store.merged_rows([rows for _, rows in parts]):
         for name in project_sections(r["code"], r["status"], r["last_report_date"],
                                      r["start"], p["as_of"], behind):
             extra = {"month_ends": report.month_ends} if name == "behind_two_months" else {}
             report.sections[name].append({**r, **extra})
-    report.sections["issues_overdue"] = coverage.overdue_issues(reg.db, p["as_of"])
-    missed, due = visits_owed(reg, as_of, report)
-    report.sections["visits_missed"] = missed
-    report.sections["visits_due"] = due
+    report.sections["issues_overdue"] = issues
+    report.sections["visits_missed"], report.sections["visits_due"] = visits_owed(
+        as_of, report, owed)
     return report
+
+
+def late_projects(db, params: dict, month_ends: list[str], rows: tuple[int, int]) -> parallel.Later:
+    """A job: of one slice of the projects, the codes yellow or red at both month-ends
+    (约谈 is due), and the deviation rows overdue lists — those and the overdue, the
+    seriously behind and the ones without a figure.  Overdue shows a forecast for its
+    overdue projects only, and no funds."""
+    behind = store.behind_at_all(db, params, month_ends, rows)
+    late = parallel.fetch(*store.deviation_query(params, late_or=behind, past_due_pace=True,
+                                                 rows=rows),
+                          lambda keys, found: (behind, store.as_dicts(keys, found)))
+    return late(db)
 
 
 PROJECT_SECTIONS = ("projects_overdue", "projects_red", "behind_two_months", "no_progress")
@@ -138,13 +159,6 @@ def project_sections(
     return names
 
 
-def behind_both_month_ends(reg: Register, as_of: date, report: OverdueReport) -> set[str]:
-    """Codes yellow or red at each of the last two month-ends (约谈 is due)."""
-    ends = [d.isoformat() for d in periods.month_ends_before(as_of, 2)]
-    report.month_ends = ends
-    return store.behind_at_all(reg.db, params(reg, as_of), ends)
-
-
 def owed_windows(as_of: date) -> list[tuple[str, Period, Period]]:
     """(cadence, previous window, current window) of each cadence at ``as_of``."""
     return [(cadence, periods.previous_window(cadence, as_of), periods.window_for(cadence, as_of))
@@ -160,14 +174,15 @@ def window_specs(as_of: date) -> list[dict]:
             for kind, w in enumerate((previous, current))]
 
 
-def visits_owed(reg: Register, as_of: date, report: OverdueReport) -> tuple[list, list]:
-    """(missed in the previous windows, still due in the current ones), from one query."""
+def visits_owed(as_of: date, report: OverdueReport, owed: list[dict]) -> tuple[list, list]:
+    """``coverage.visits_owed``'s rows split: (missed in the previous windows, still due in
+    the current ones)."""
     days_left = {}
     for cadence, previous, current in owed_windows(as_of):
         report.windows[cadence] = {"previous": span(previous), "current": span(current)}
         days_left[current.label] = (current.end - as_of).days
     missed, due = [], []
-    for row in coverage.visits_owed(reg.db, window_specs(as_of), as_of.isoformat()):
+    for row in owed:
         if row.pop("kind"):
             row["days_left"] = days_left[row["window"]]
             due.append(row)
@@ -213,13 +228,30 @@ def checklist(
     by_as_of: dict[date, list[tuple[dict, Period]]] = {}
     for window, members in by_window.items():
         by_as_of.setdefault(min(today, window.end), []).extend((g, window) for g in members)
-    rows_of: dict[int, list[dict]] = {}
+    # For each as-of date: the rows, a job for each share of the groups, and the
+    # standings, a job for each slice of the projects; all read side by side.
+    slices = parallel.project_slices(reg.db, parallel.threads())
+    jobs, shares = [], []
     for as_of, chosen in by_as_of.items():
-        lights = store.standings(reg.db, params(reg, as_of))
         windows = [(g["id"], w.start.isoformat(), w.end.isoformat()) for g, w in chosen]
+        share = -(-len(windows) // len(slices))
+        parts = [windows[k:k + share] for k in range(0, len(windows), share)]
+        shares.append(len(parts))
+        jobs += [parallel.fetch(*coverage.checklist_rows_query(part, as_of.isoformat()),
+                                store.as_dicts) for part in parts]
+        jobs += [parallel.fetch(*store.standings_query(params(reg, as_of), rows),
+                                lambda _, found: store.by_code(found)) for rows in slices]
+    results = iter(parallel.side_by_side(reg.db, reg.path, jobs))
+    rows_of: dict[int, list[dict]] = {}
+    for (_, chosen), count in zip(by_as_of.items(), shares, strict=True):
+        found = [next(results) for _ in range(count)]
+        lights = {}
+        for _ in slices:
+            lights.update(next(results))
         rows_of.update({g["id"]: [] for g, _ in chosen})
-        for row in coverage.checklist_rows_in_windows(reg.db, windows, as_of.isoformat()):
-            rows_of[row.pop("group_id")].append(with_focus(row, lights))
+        for part in found:
+            for row in part:
+                rows_of[row.pop("group_id")].append(with_focus(row, lights))
     return [GroupChecklist(g, window, min(today, window.end), rows_of[g["id"]])
             for window, members in by_window.items() for g in members]
 
@@ -267,12 +299,21 @@ def summary(reg: Register, period: Period, today: date) -> dict:
     end = min(period.end, today)
     if end < period.start:
         raise InvalidValue("period", period.label, f"a period that has begun by {today}")
-    counts = coverage.summary_counts(reg.db, period.start.isoformat(), end.isoformat())
-    open_at_end, issues_late = coverage.issue_counts(reg.db, end.isoformat())
     month_ends = [d.isoformat() for d in periods.month_ends_before(end, 2)]
-    totals, changed = store.summary_standing(
-        reg.db, params(reg, end), (period.start - timedelta(days=1)).isoformat(),
-        end.isoformat(), month_ends)
+    slices = parallel.project_slices(reg.db, parallel.threads())
+    # The projects' standing (a job a slice of the projects) and the counts, side by side.
+    *parts, counts, (open_at_end, issues_late), owed = parallel.side_by_side(reg.db, reg.path, [
+        *(functools.partial(store.summary_standing, params=params(reg, end),
+                            before=(period.start - timedelta(days=1)).isoformat(),
+                            end=end.isoformat(), month_ends=month_ends, rows=rows)
+          for rows in slices),
+        functools.partial(coverage.summary_counts, start=period.start.isoformat(),
+                          end=end.isoformat()),
+        functools.partial(coverage.issue_counts, as_of=end.isoformat()),
+        functools.partial(coverage.visits_owed_counts, windows=window_specs(end),
+                          as_of=end.isoformat()),
+    ])
+    totals, changed = store.merged_standing(parts)
     per_light = {light: totals[light] for light in ("red", "yellow", "green", "done")}
     return {
         "period": {"label": period.label, "start": period.start.isoformat(),
@@ -290,19 +331,19 @@ def summary(reg: Register, period: Period, today: date) -> dict:
         },
         "projects": {"total": totals["projects"], "lights": per_light,
                      "light_changes": changed},
-        "overdue": overdue_counts(reg, end, totals, issues_overdue=issues_late),
+        "overdue": overdue_counts(totals, issues_overdue=issues_late, visits_owed=owed),
     }
 
 
 def overdue_counts(
-    reg: Register, end: date, totals: dict[str, int], *, issues_overdue: int
+    totals: dict[str, int], *, issues_overdue: int, visits_owed: dict[int, int]
 ) -> dict[str, int]:
-    """The sizes of overdue's sections at ``end``: the projects' from the summary's pass
-    (``store.summary_standing``), the issues' as already counted, the visits owed counted
-    here."""
+    """The sizes of overdue's sections: the projects' from the summary's pass
+    (``store.summary_standing``), the issues' and the visits owed (by kind, as
+    ``coverage.visits_owed_counts`` gives them) as counted."""
     counts = dict.fromkeys(SECTIONS, 0)
     counts.update({name: totals[name] for name in PROJECT_SECTIONS})
     counts["issues_overdue"] = issues_overdue
-    owed = coverage.visits_owed_counts(reg.db, window_specs(end), end.isoformat())
-    counts["visits_missed"], counts["visits_due"] = owed.get(0, 0), owed.get(1, 0)
+    counts["visits_missed"] = visits_owed.get(0, 0)
+    counts["visits_due"] = visits_owed.get(1, 0)
     return counts

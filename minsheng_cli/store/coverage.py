@@ -84,6 +84,10 @@ LAST_VISIT = """(SELECT max(v.date) FROM visits v WHERE v.group_id = o.group_id
 def visits_owed(db: sqlite3.Connection, windows: list[dict], as_of: str) -> list[dict]:
     """The visits owed and not made in ``windows`` (see OWED), by kind, cadence, group and
     project; each row names its window and the window's kind."""
+    return dicts(db, *visits_owed_query(windows, as_of))
+
+
+def visits_owed_query(windows: list[dict], as_of: str) -> tuple[str, dict]:
     sql = f"""
         WITH {OWED}
         SELECT g.name AS "group", g.level, o.project_code AS code, p.name, p.department,
@@ -93,7 +97,7 @@ def visits_owed(db: sqlite3.Connection, windows: list[dict], as_of: str) -> list
         JOIN projects p ON p.code = o.project_code
         WHERE NOT o.visited
         ORDER BY o.kind, o.cadence, g.name, o.project_code"""
-    return dicts(db, sql, {"windows": json.dumps(windows), "as_of": as_of})
+    return sql, {"windows": json.dumps(windows), "as_of": as_of}
 
 
 def visits_owed_counts(db: sqlite3.Connection, windows: list[dict], as_of: str) -> dict:
@@ -122,6 +126,10 @@ def checklist_rows_in_windows(
     """``checklist_rows`` for (group id, window start, window end) triples that share
     ``as_of``, in one query: the issues' state at ``as_of`` is rebuilt once for the monthly
     and the quarterly groups (a query per group cost 2,000 queries at 100,000 projects)."""
+    return dicts(db, *checklist_rows_query(windows, as_of))
+
+
+def checklist_rows_query(windows: list[tuple[int, str, str]], as_of: str) -> tuple[str, dict]:
     sql = f"""
         WITH chosen AS MATERIALIZED (
             SELECT json_extract(value, '$[0]') AS group_id,
@@ -154,8 +162,7 @@ def checklist_rows_in_windows(
         LEFT JOIN open_issues o ON o.project_code = p.code
         WHERE p.start <= chosen.window_end AND p.due >= chosen.window_start
         ORDER BY a.group_id, p.code"""
-    params = {"windows": json.dumps(windows), "as_of": as_of}
-    return dicts(db, sql, params)
+    return sql, {"windows": json.dumps(windows), "as_of": as_of}
 
 
 def groups_for_checklist(
@@ -168,6 +175,10 @@ def groups_for_checklist(
 
 def overdue_issues(db: sqlite3.Connection, as_of: str) -> list[dict]:
     """Issues past their deadline and still open at the end of ``as_of``, as they stood then."""
+    return dicts(db, *overdue_issues_query(as_of))
+
+
+def overdue_issues_query(as_of: str) -> tuple[str, dict]:
     sql = f"""
         WITH {issues_as_of()}
         SELECT i.id, i.project_code AS code, p.name, i.category, i.severity, i.text,
@@ -176,7 +187,7 @@ def overdue_issues(db: sqlite3.Connection, as_of: str) -> list[dict]:
         FROM issues_as_of i JOIN projects p ON p.code = i.project_code
         WHERE i.deadline < :as_of AND {OPEN_AT}
         ORDER BY i.deadline, i.id"""
-    return dicts(db, sql, {"as_of": as_of})
+    return sql, {"as_of": as_of}
 
 
 def summary_counts(db: sqlite3.Connection, start: str, end: str) -> dict:

@@ -28,11 +28,12 @@ def busy_timeout_ms() -> int:
     return int(raw) if raw.isascii() and raw.isdigit() else BUSY_TIMEOUT_MS  # not "²"
 
 
-def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
+def connect(path: Path, *, create: bool = False, threads: bool = False) -> sqlite3.Connection:
     """Open the register at ``path`` with the register's pragmas.
 
     ``create`` allows a new file (``init``); otherwise a missing file is an error that
-    tells the user to run ``minsheng init``.
+    tells the user to run ``minsheng init``.  ``threads``: the connection may be used from
+    another thread than this one (one at a time; ``store/parallel.py``).
     """
     if not create and not path.exists():
         raise RegisterError(
@@ -43,7 +44,8 @@ def connect(path: Path, *, create: bool = False) -> sqlite3.Connection:
         raise RegisterError(f"folder {path.parent} does not exist; create it or use another --db")
     try:
         # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writes).
-        db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms() / 1000)
+        db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms() / 1000,
+                             check_same_thread=not threads)
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         db.execute("PRAGMA foreign_keys = ON")

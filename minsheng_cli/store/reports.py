@@ -12,9 +12,13 @@ random projects, plans and figures, that both give the same numbers.
 
 from __future__ import annotations
 
+import functools
+import heapq
 import json
 import sqlite3
+from collections.abc import Iterator
 
+from minsheng_cli.store import parallel
 from minsheng_cli.store.schedule_sql import (
     PRECISION,
     expected_at,
@@ -24,6 +28,20 @@ from minsheng_cli.store.schedule_sql import (
 
 # julianday('9999-12-31'): SQLite's date() gives NULL past it, and so no forecast (nor days late).
 LAST_DAY = 5373484.5
+
+
+# The order of the statuses in a report (the query's ``rank``), worst first; then done.
+RANKS = {"overdue": 0, "seriously_behind": 1, "behind": 2, "on_track": 3, "ahead": 4}
+RANK = ("CASE status " + " ".join(f"WHEN '{status}' THEN {rank}" for status, rank in RANKS.items())
+        + f" ELSE {len(RANKS)} END")
+
+
+# The projects of one slice (``parallel.project_slices``), by rowid.
+SLICE = "p.rowid >= :slice_lo AND p.rowid < :slice_hi"
+
+
+def sliced(rows: tuple[int, int]) -> dict:
+    return {"slice_lo": rows[0], "slice_hi": rows[1]}
 
 
 def ceil_sql(x: str) -> str:
@@ -113,8 +131,7 @@ lit AS (
 SELECT code, name, item, department, district, start, due, target, unit, budget,
        expected AS expected_pct, actual AS actual_pct, deviation AS deviation_pct,
        funds, funds_pct, light, status, last_report_date, stale, forecast_date, days_late,
-       CASE status WHEN 'overdue' THEN 0 WHEN 'seriously_behind' THEN 1 WHEN 'behind' THEN 2
-                   WHEN 'on_track' THEN 3 WHEN 'ahead' THEN 4 ELSE 5 END AS rank
+       {RANK} AS rank
 FROM lit"""
 
 
@@ -129,6 +146,7 @@ def deviation_query(
     late_or: set[str] | None = None,
     keys: tuple[str, ...] | None = None,
     past_due_pace: bool = False,
+    rows: tuple[int, int] | None = None,
 ) -> tuple[str, dict]:
     """The deviation rows' query and its parameters, worst first (status, then deviation,
     then code); ``keys`` picks the columns (all when None); ``past_due_pace``: see
@@ -136,13 +154,16 @@ def deviation_query(
 
     ``late_or`` keeps only the rows an overdue report lists — overdue, seriously behind,
     no figure yet — plus the given codes, so that 100,000 on-track rows never reach
-    Python."""
+    Python.  ``rows``: only the projects of that slice (``parallel.project_slices``)."""
     clauses, values = [], dict(params)
     for column, value in (("item", item), ("department", department), ("district", district),
                           ("code", code)):
         if value is not None:
             clauses.append(f"p.{column} = :f_{column}")
             values[f"f_{column}"] = value
+    if rows is not None:
+        clauses.append(SLICE)
+        values.update(sliced(rows))
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     outer = ""
     if lights:
@@ -175,12 +196,47 @@ def deviation_tuples(
     return tuples(db, *deviation_query(params, keys=keys, **filters))
 
 
+def deviation_side_by_side(
+    db: sqlite3.Connection, path, params: dict, keys: tuple[str, ...], **filters
+) -> Iterator[tuple]:
+    """``deviation_tuples``, the slices of the projects read side by side
+    (``store/parallel.py``) and merged in the query's order."""
+    extra = tuple(key for key in ("status", "deviation_pct", "code") if key not in keys)
+    status, deviation, code = ((keys + extra).index(key)
+                               for key in ("status", "deviation_pct", "code"))
+    slices = parallel.project_slices(db, parallel.threads())
+    with parallel.one_state(db, path, len(slices)) as run:
+        cursors = run([functools.partial(deviation_tuples, params=params, keys=keys + extra,
+                                         rows=rows, **filters) for rows in slices])
+        merged = heapq.merge(*cursors, key=lambda row: report_order(
+            row[status], row[deviation], row[code]))
+        if extra:
+            width = len(keys)
+            merged = (row[:width] for row in merged)
+        yield from merged
+
+
+def merged_rows(parts: list[list[dict]]) -> list[dict]:
+    """Deviation rows of several slices (each in the query's order) in the query's order."""
+    return list(heapq.merge(*parts, key=lambda row: report_order(
+        row["status"], row["deviation_pct"], row["code"])))
+
+
+def report_order(status: str, deviation: float | None, code: str) -> tuple:
+    """A row's place in a deviation report, as the query's ORDER BY rank, deviation_pct,
+    code puts it (NULL first)."""
+    return (RANKS.get(status, len(RANKS)), deviation is not None, deviation or 0.0, code)
+
+
 def dicts(db: sqlite3.Connection, sql: str, params) -> list[dict]:
     """Rows as dicts, built from plain tuples: dict(sqlite3.Row) costs twice as much, and a
     report may hold 100,000 rows."""
     cursor = tuples(db, sql, params)
-    keys = [d[0] for d in cursor.description]
-    return [dict(zip(keys, row, strict=True)) for row in cursor]
+    return as_dicts([d[0] for d in cursor.description], cursor)
+
+
+def as_dicts(keys: list[str], rows) -> list[dict]:
+    return [dict(zip(keys, row, strict=True)) for row in rows]
 
 
 def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
@@ -201,11 +257,26 @@ STANDING = ("code", "light", "status", "expected_pct", "actual_pct", "deviation_
             "funds_pct", "stale")
 
 
-def standings(db: sqlite3.Connection, params: dict) -> dict[str, tuple]:
+def standings(
+    db: sqlite3.Connection, params: dict, rows: tuple[int, int] | None = None
+) -> dict[str, tuple]:
     """code → the few columns a checklist shows, as a tuple in the order of STANDING
-    (plain tuples, not dicts or sqlite3.Row: 100,000 of them)."""
-    sql = f"SELECT {', '.join(STANDING)} FROM ({deviation_sql(pace=False)})"
-    return {r[0]: r for r in tuples(db, sql, params)}
+    (plain tuples, not dicts or sqlite3.Row: 100,000 of them); ``rows``: of that slice of
+    the projects only."""
+    return by_code(tuples(db, *standings_query(params, rows)))
+
+
+def standings_query(params: dict, rows: tuple[int, int] | None = None) -> tuple[str, dict]:
+    where, values = ("", params) if rows is None else (f"WHERE {SLICE}", {**params,
+                                                                           **sliced(rows)})
+    # By code: the sort makes SQLite do all the work before the first row (parallel.fetch).
+    return (f"SELECT {', '.join(STANDING)} FROM ({deviation_sql(where, pace=False)})"
+            " ORDER BY code", values)
+
+
+def by_code(rows) -> dict[str, tuple]:
+    """Rows whose first column is the code, by code."""
+    return {row[0]: row for row in rows}
 
 
 # -- lights at several dates in one pass -------------------------------------------------------
@@ -217,13 +288,14 @@ LATEST_PCT = """(SELECT pct FROM progress
     ORDER BY date DESC, id DESC LIMIT 1)"""
 
 
-def lights_ctes(count: int) -> str:
+def lights_ctes(count: int, rows: tuple[int, int] | None = None) -> str:
     """CTEs ending in ``lit (code, name, start, light0, status0, reported0, light1, …)``:
     each project's light and status at the dates ``:d0``, ``:d1``… (``reported``: it had a
     figure by then), in one pass over the projects — the summary asks for four dates and
     overdue for two, and a pass each cost the projects' scan, the plan and 100,000 rows
     read into Python every time.  The same rules as ``deviation_sql`` (from
-    ``schedule_sql``)."""
+    ``schedule_sql``).  ``rows``: only the projects of that slice (then the parameters
+    need ``sliced(rows)``)."""
     dates = [f":d{k}" for k in range(count)]
     figures = ",\n           ".join(
         f"{LATEST_PCT.format(d=d)} AS a{k}, {expected_at(d)} AS e{k}"
@@ -241,7 +313,7 @@ def lights_ctes(count: int) -> str:
 figures AS MATERIALIZED (
     SELECT p.code, p.name, p.start, p.due,
            {figures}
-    FROM projects p
+    FROM projects p{"" if rows is None else f" WHERE {SLICE}"}
 ),
 standing AS MATERIALIZED (
     SELECT code, name, start, due,
@@ -270,13 +342,17 @@ def lights_at(db: sqlite3.Connection, params: dict, dates: list[str]) -> sqlite3
 BEHIND = "IN ('yellow', 'red')"
 
 
-def behind_at_all(db: sqlite3.Connection, params: dict, dates: list[str]) -> set[str]:
-    """Codes of the projects yellow or red at each of ``dates`` (约谈 is due)."""
+def behind_at_all(
+    db: sqlite3.Connection, params: dict, dates: list[str], rows: tuple[int, int] | None = None
+) -> set[str]:
+    """Codes of the projects yellow or red at each of ``dates`` (约谈 is due); ``rows``:
+    of that slice only."""
     if not dates:
         return set()
     behind = " AND ".join(f"light{k} {BEHIND}" for k in range(len(dates)))
-    sql = f"WITH {lights_ctes(len(dates))} SELECT code FROM lit WHERE {behind}"
-    return {code for code, in tuples(db, sql, dated(params, dates))}
+    sql = f"WITH {lights_ctes(len(dates), rows)} SELECT code FROM lit WHERE {behind}"
+    values = dated(params, dates) if rows is None else {**dated(params, dates), **sliced(rows)}
+    return {code for code, in tuples(db, sql, values)}
 
 
 SUMMARY_TOTALS = ("projects", "red", "yellow", "green", "done", "projects_overdue",
@@ -284,15 +360,17 @@ SUMMARY_TOTALS = ("projects", "red", "yellow", "green", "done", "projects_overdu
 
 
 def summary_standing(
-    db: sqlite3.Connection, params: dict, before: str, end: str, month_ends: list[str]
+    db: sqlite3.Connection, params: dict, before: str, end: str, month_ends: list[str],
+    rows: tuple[int, int] | None = None,
 ) -> tuple[dict[str, int], list[dict]]:
     """What a summary tells of the projects, in one pass: the counts of SUMMARY_TOTALS at
     ``end`` (lights; overdue's project sections, behind meaning yellow or red at each of
     ``month_ends`` and not done), and the projects whose light differs from ``before``'s
-    (code, name, from, to; by code).  Counted in SQL: no 100,000 rows reach Python."""
+    (code, name, from, to; by code).  Counted in SQL: no 100,000 rows reach Python.
+    ``rows``: of that slice of the projects only (``merged_standing`` adds slices up)."""
     behind = " AND ".join([f"light{k} {BEHIND}" for k in range(2, 2 + len(month_ends))]
                           or ["0"])
-    sql = f"""WITH {lights_ctes(2 + len(month_ends))}
+    sql = f"""WITH {lights_ctes(2 + len(month_ends), rows)}
         SELECT 0, NULL, NULL, NULL, NULL, count(*),
                sum(light1 = 'red'), sum(light1 = 'yellow'), sum(light1 = 'green'),
                sum(light1 = 'done'), sum(status1 = 'overdue'),
@@ -304,10 +382,20 @@ def summary_standing(
                NULL, NULL
         FROM lit WHERE light0 != light1
         ORDER BY 1, 2"""
-    rows = tuples(db, sql, dated(params, [before, end, *month_ends]))
-    totals = dict(zip(SUMMARY_TOTALS, [n or 0 for n in next(rows)[5:]], strict=True))
+    values = dated(params, [before, end, *month_ends])
+    found = tuples(db, sql, values if rows is None else {**values, **sliced(rows)})
+    totals = dict(zip(SUMMARY_TOTALS, [n or 0 for n in next(found)[5:]], strict=True))
     changes = [{"code": code, "name": name, "from": light_from, "to": light_to}
-               for _, code, name, light_from, light_to, *_ in rows]
+               for _, code, name, light_from, light_to, *_ in found]
+    return totals, changes
+
+
+def merged_standing(
+    parts: list[tuple[dict[str, int], list[dict]]]
+) -> tuple[dict[str, int], list[dict]]:
+    """``summary_standing`` of the whole register from those of its slices."""
+    totals = {key: sum(part[key] for part, _ in parts) for key in SUMMARY_TOTALS}
+    changes = list(heapq.merge(*(changed for _, changed in parts), key=lambda row: row["code"]))
     return totals, changes
 
 
