@@ -169,13 +169,28 @@ def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO, *,
         if header:
             yield "\t".join(keys)
         for r in rows:
-            cells = [*map(r.get, keys)]
-            # Text as it is, checked once per line rather than per cell.
-            yield prefix + checked_line("\t".join([
-                v if v.__class__ is str else "" if v is None else tsv_cell(v)
-                for v in cells]), cells, tabs)
+            yield prefix + tsv_line([*map(r.get, keys)], tabs)
 
     write_lines(lines(), out)
+
+
+# A float written as f"{v:.2f}" without its trailing zeros and point is the text of
+# round_number(v) when 0 < |v| < 1e12 (both round the exact binary value to two places, and
+# repr of a number of at most 14 digits is those digits): checked on 600,000 random
+# floats, and by tests/reports/test_deviation.py.  Zero, -0.01..0 ("-0.00" would stay "-0")
+# and the rest go through tsv_cell.
+def tsv_line(cells, tabs: int) -> str:
+    """One TSV line: ``tsv_cell`` of each cell, with the common cells (text, floats,
+    booleans, lists) made inline — a report of 100,000 rows has over a million cells, and a call
+    each cost 0.5 s of the checklist's (docs/performance.md).  Text is checked for tabs
+    and line breaks once per line rather than per cell."""
+    return checked_line("\t".join([
+        v if v.__class__ is str else "" if v is None
+        else f"{v:.2f}".rstrip("0").rstrip(".")
+        if v.__class__ is float and (0 < v < 1e12 or -1e12 < v < -0.01)
+        else ("true" if v else "false") if v.__class__ is bool
+        else ";".join([str(item) for item in v]) if v.__class__ is list
+        else tsv_cell(v) for v in cells]), cells, tabs)
 
 
 def checked_line(line: str, cells, tabs: int) -> str:
@@ -215,26 +230,14 @@ def write_tuples(rows: Iterable[tuple], columns: Sequence[Column], fmt: str,
         raise ValueError(f"{fmt} is not one of {STREAMED_FORMATS}")
 
 
-# A float written as f"{v:.2f}" without its trailing zeros and point is the text of
-# round_number(v) when 0 < |v| < 1e12 (both round the exact binary value to two places, and
-# repr of a number of at most 14 digits is those digits): checked on 600,000 random
-# floats, and by tests/reports/test_deviation.py.  Zero, -0.01..0 ("-0.00" would stay "-0")
-# and the rest go through tsv_cell.
 def write_tsv_tuples(rows: Iterable[tuple], keys: list[str], out: TextIO) -> None:
-    """``write_tsv`` for tuples (see there for why 64 lines a write).
-
-    Most cells of a deviation report are numbers: formatted inline (see the comment above)
-    rather than by a call of ``tsv_cell`` each, 0.1–0.15 s of 100,000 rows."""
+    """``write_tsv`` for tuples (see there for why 64 lines a write)."""
     tabs = len(keys) - 1
 
     def lines():
         yield "\t".join(keys)
         for r in rows:
-            yield checked_line("\t".join([
-                v if v.__class__ is str else "" if v is None
-                else f"{v:.2f}".rstrip("0").rstrip(".")
-                if v.__class__ is float and (0 < v < 1e12 or -1e12 < v < -0.01)
-                else tsv_cell(v) for v in r]), r, tabs)
+            yield tsv_line(r, tabs)
 
     write_lines(lines(), out)
 

@@ -231,3 +231,17 @@ def test_tsv_tuples_write_floats_as_tsv_cell_does(numbers):
     out = io.StringIO()
     write_tsv_tuples([tuple(numbers)], [f"c{i}" for i in range(len(numbers))], out)
     assert out.getvalue().splitlines()[1] == "\t".join(tsv_cell(v) for v in numbers)
+
+
+@settings(max_examples=400)
+@given(cells=st.lists(st.one_of(
+    st.none(), st.booleans(), st.integers(), st.floats(), st.decimals(-1000, 1000,
+                                                                     places=3).map(float),
+    st.text(), st.sampled_from(["a\tb", "line\nbreak", "\r", "纯文本"]),
+    st.lists(st.one_of(st.integers(), st.text()), max_size=3)), min_size=1, max_size=10))
+def test_tsv_lines_are_tsv_cells_joined(cells):
+    # write_tsv and write_tsv_tuples make text, floats and booleans inline (tsv_line): the
+    # same text as tsv_cell of each cell, for any mix of cells
+    from minsheng_cli.render.output import tsv_cell, tsv_line
+
+    assert tsv_line(cells, len(cells) - 1) == "\t".join(tsv_cell(v) for v in cells)
