@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 import typer
 
@@ -69,3 +72,20 @@ def test_unknown_command_is_a_usage_error(blank):
     assert result.stderr.splitlines() == [
         "minsheng: No such command 'frobnicate'. (see 'minsheng --help')"
     ]
+
+
+def test_version_alone_is_answered_without_loading_the_program():
+    # the entry point answers `minsheng --version` before importing Typer and the commands
+    code = ("import sys; sys.argv = ['minsheng', '--version']\n"
+            "from minsheng_cli.launch import main; main()\n"
+            "print([m for m in ('typer', 'sqlite3', 'minsheng_cli.cli') if m in sys.modules])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out == f"minsheng {__version__}\n[]\n"
+
+
+def test_installed_command_gives_the_version(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "minsheng_cli", "--version"],
+                            capture_output=True, text=True, cwd=tmp_path)
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0, f"minsheng {__version__}\n", "")
