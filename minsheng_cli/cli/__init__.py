@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-# First, before anything imports sqlite3 (see the module).
-from minsheng_cli.store.sqlite_setup import memory_statistics_off
-
-memory_statistics_off()
-
 import gc
 import os
 from pathlib import Path

@@ -106,12 +106,15 @@ def stream_deviation(ctx: typer.Context, day, fmt: str | None, filters: dict) ->
     columns = cols(*DEVIATION_COLUMNS)
     rows = reports.deviation_stream(register(ctx), day, tuple(c.key for c in columns),
                                     **filters)
-    say(f"as of {day}")
-    first = next(rows, None)
-    if first is None:
-        say("minsheng: no projects found")
-    write_tuples(chain([first] if first is not None else [], rows), columns,
-                 output_format(fmt))
+    try:
+        say(f"as of {day}")
+        first = next(rows, None)
+        if first is None:
+            say("minsheng: no projects found")
+        write_tuples(chain([first] if first is not None else [], rows), columns,
+                     output_format(fmt))
+    finally:
+        rows.close()  # the register's read ends before the register is closed
 
 
 def chart_of(ctx: typer.Context, fmt: str | None, out: object = None):

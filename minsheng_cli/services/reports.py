@@ -7,7 +7,7 @@ Each takes the date it reports on; the numbers come from the set-based queries i
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -57,16 +57,23 @@ def deviation_stream(
     department: str | None = None,
     district: str | None = None,
     lights: list[str] | None = None,
-) -> Iterator[tuple]:
+) -> Generator[tuple, None, None]:
     """``deviation``'s rows as tuples of ``keys``, read as they are written: for the machine
-    formats of a report over the whole register (no list of 100,000 dicts)."""
+    formats of a report over the whole register (no list of 100,000 dicts).  The register
+    is read until the rows run out or the generator is closed: close it when giving up
+    (a closed pipe), before the register."""
     rows = store.deviation_side_by_side(reg.db, reg.path, params(reg, as_of), keys, item=item,
                                         department=department, district=district,
                                         lights=lights)
-    if "stale" not in keys:
-        return iter(rows)
-    at = keys.index("stale")
-    return (row[:at] + (row[at] == 1,) + row[at + 1:] for row in rows)
+    try:
+        if "stale" not in keys:
+            yield from rows
+            return
+        at = keys.index("stale")
+        for row in rows:
+            yield row[:at] + (row[at] == 1,) + row[at + 1:]
+    finally:
+        rows.close()
 
 
 def standing(reg: Register, code: str, as_of: date) -> dict:
@@ -104,13 +111,11 @@ def overdue(reg: Register, as_of: date) -> OverdueReport:
     p = params(reg, as_of)
     report = OverdueReport(as_of)
     report.month_ends = [d.isoformat() for d in periods.month_ends_before(as_of, 2)]
-    slices = parallel.project_slices(reg.db, parallel.threads())
     *parts, owed, issues = parallel.side_by_side(reg.db, reg.path, [
-        *(functools.partial(late_projects, params=p, month_ends=report.month_ends, rows=rows)
-          for rows in slices),
-        parallel.fetch(*coverage.visits_owed_query(window_specs(as_of), p["as_of"]),
-                       store.as_dicts),
-        parallel.fetch(*coverage.overdue_issues_query(p["as_of"]), store.as_dicts),
+        *(store.late_projects(p, report.month_ends, rows)
+          for rows in parallel.project_slices(reg.db)),
+        coverage.visits_owed(window_specs(as_of), p["as_of"]),
+        coverage.overdue_issues(p["as_of"]),
     ])
     behind = set().union(*(part_behind for part_behind, _ in parts))
     for name in PROJECT_SECTIONS:
@@ -124,18 +129,6 @@ def overdue(reg: Register, as_of: date) -> OverdueReport:
     report.sections["visits_missed"], report.sections["visits_due"] = visits_owed(
         as_of, report, owed)
     return report
-
-
-def late_projects(db, params: dict, month_ends: list[str], rows: tuple[int, int]) -> parallel.Later:
-    """A job: of one slice of the projects, the codes yellow or red at both month-ends
-    (约谈 is due), and the deviation rows overdue lists — those and the overdue, the
-    seriously behind and the ones without a figure.  Overdue shows a forecast for its
-    overdue projects only, and no funds."""
-    behind = store.behind_at_all(db, params, month_ends, rows)
-    late = parallel.fetch(*store.deviation_query(params, late_or=behind, past_due_pace=True,
-                                                 rows=rows),
-                          lambda keys, found: (behind, store.as_dicts(keys, found)))
-    return late(db)
 
 
 PROJECT_SECTIONS = ("projects_overdue", "projects_red", "behind_two_months", "no_progress")
@@ -230,17 +223,15 @@ def checklist(
         by_as_of.setdefault(min(today, window.end), []).extend((g, window) for g in members)
     # For each as-of date: the rows, a job for each share of the groups, and the
     # standings, a job for each slice of the projects; all read side by side.
-    slices = parallel.project_slices(reg.db, parallel.threads())
+    slices = parallel.project_slices(reg.db)
     jobs, shares = [], []
     for as_of, chosen in by_as_of.items():
         windows = [(g["id"], w.start.isoformat(), w.end.isoformat()) for g, w in chosen]
         share = -(-len(windows) // len(slices))
         parts = [windows[k:k + share] for k in range(0, len(windows), share)]
         shares.append(len(parts))
-        jobs += [parallel.fetch(*coverage.checklist_rows_query(part, as_of.isoformat()),
-                                store.as_dicts) for part in parts]
-        jobs += [parallel.fetch(*store.standings_query(params(reg, as_of), rows),
-                                lambda _, found: store.by_code(found)) for rows in slices]
+        jobs += [coverage.checklist_rows(part, as_of.isoformat()) for part in parts]
+        jobs += [store.standings(params(reg, as_of), rows) for rows in slices]
     results = iter(parallel.side_by_side(reg.db, reg.path, jobs))
     rows_of: dict[int, list[dict]] = {}
     for (_, chosen), count in zip(by_as_of.items(), shares, strict=True):
@@ -300,7 +291,7 @@ def summary(reg: Register, period: Period, today: date) -> dict:
     if end < period.start:
         raise InvalidValue("period", period.label, f"a period that has begun by {today}")
     month_ends = [d.isoformat() for d in periods.month_ends_before(end, 2)]
-    slices = parallel.project_slices(reg.db, parallel.threads())
+    slices = parallel.project_slices(reg.db)
     # The projects' standing (a job a slice of the projects) and the counts, side by side.
     *parts, counts, (open_at_end, issues_late), owed = parallel.side_by_side(reg.db, reg.path, [
         *(functools.partial(store.summary_standing, params=params(reg, end),

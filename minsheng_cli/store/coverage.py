@@ -14,8 +14,9 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from minsheng_cli.store import parallel
 from minsheng_cli.store.register import filters
-from minsheng_cli.store.reports import dicts
+from minsheng_cli.store.reports import as_dicts
 
 # Issues found by :as_of, each as it stood at the end of that day: status from its latest
 # step (by date, then id), deadline from its latest transfer or reopen, rectifying department
@@ -81,13 +82,10 @@ LAST_VISIT = """(SELECT max(v.date) FROM visits v WHERE v.group_id = o.group_id
                   AND v.project_code = o.project_code AND v.date <= :as_of)"""
 
 
-def visits_owed(db: sqlite3.Connection, windows: list[dict], as_of: str) -> list[dict]:
-    """The visits owed and not made in ``windows`` (see OWED), by kind, cadence, group and
-    project; each row names its window and the window's kind."""
-    return dicts(db, *visits_owed_query(windows, as_of))
-
-
-def visits_owed_query(windows: list[dict], as_of: str) -> tuple[str, dict]:
+def visits_owed(windows: list[dict], as_of: str) -> parallel.Job:
+    """A read job (``store/parallel.py``): the visits owed and not made in ``windows`` (see
+    OWED) as dicts, by kind, cadence, group and project; each row names its window and the
+    window's kind."""
     sql = f"""
         WITH {OWED}
         SELECT g.name AS "group", g.level, o.project_code AS code, p.name, p.department,
@@ -97,7 +95,7 @@ def visits_owed_query(windows: list[dict], as_of: str) -> tuple[str, dict]:
         JOIN projects p ON p.code = o.project_code
         WHERE NOT o.visited
         ORDER BY o.kind, o.cadence, g.name, o.project_code"""
-    return sql, {"windows": json.dumps(windows), "as_of": as_of}
+    return parallel.fetch(sql, {"windows": json.dumps(windows), "as_of": as_of}, as_dicts)
 
 
 def visits_owed_counts(db: sqlite3.Connection, windows: list[dict], as_of: str) -> dict:
@@ -112,24 +110,12 @@ def visits_owed_counts(db: sqlite3.Connection, windows: list[dict], as_of: str) 
 FEW_GROUPS = 100
 
 
-def checklist_rows(
-    db: sqlite3.Connection, group_ids: list[int], start: str, end: str, as_of: str
-) -> list[dict]:
-    """One row per project assigned to each of the groups (which share a window), with its
-    visits and the issues open at ``as_of``; in group, then code order."""
-    return checklist_rows_in_windows(db, [(g, start, end) for g in group_ids], as_of)
-
-
-def checklist_rows_in_windows(
-    db: sqlite3.Connection, windows: list[tuple[int, str, str]], as_of: str
-) -> list[dict]:
-    """``checklist_rows`` for (group id, window start, window end) triples that share
-    ``as_of``, in one query: the issues' state at ``as_of`` is rebuilt once for the monthly
-    and the quarterly groups (a query per group cost 2,000 queries at 100,000 projects)."""
-    return dicts(db, *checklist_rows_query(windows, as_of))
-
-
-def checklist_rows_query(windows: list[tuple[int, str, str]], as_of: str) -> tuple[str, dict]:
+def checklist_rows(windows: list[tuple[int, str, str]], as_of: str) -> parallel.Job:
+    """A read job: one row per project assigned to each group of the (group id, window
+    start, window end) triples, which share ``as_of``, with its visits and the issues open
+    at ``as_of``, as dicts in group, then code order.  One query: the issues' state at
+    ``as_of`` is rebuilt once for the monthly and the quarterly groups (a query per group
+    cost 2,000 queries at 100,000 projects)."""
     sql = f"""
         WITH chosen AS MATERIALIZED (
             SELECT json_extract(value, '$[0]') AS group_id,
@@ -162,7 +148,7 @@ def checklist_rows_query(windows: list[tuple[int, str, str]], as_of: str) -> tup
         LEFT JOIN open_issues o ON o.project_code = p.code
         WHERE p.start <= chosen.window_end AND p.due >= chosen.window_start
         ORDER BY a.group_id, p.code"""
-    return sql, {"windows": json.dumps(windows), "as_of": as_of}
+    return parallel.fetch(sql, {"windows": json.dumps(windows), "as_of": as_of}, as_dicts)
 
 
 def groups_for_checklist(
@@ -173,12 +159,9 @@ def groups_for_checklist(
     return [dict(r) for r in db.execute(sql, params)]
 
 
-def overdue_issues(db: sqlite3.Connection, as_of: str) -> list[dict]:
-    """Issues past their deadline and still open at the end of ``as_of``, as they stood then."""
-    return dicts(db, *overdue_issues_query(as_of))
-
-
-def overdue_issues_query(as_of: str) -> tuple[str, dict]:
+def overdue_issues(as_of: str) -> parallel.Job:
+    """A read job: the issues past their deadline and still open at the end of ``as_of``,
+    as they stood then (dicts)."""
     sql = f"""
         WITH {issues_as_of()}
         SELECT i.id, i.project_code AS code, p.name, i.category, i.severity, i.text,
@@ -187,7 +170,7 @@ def overdue_issues_query(as_of: str) -> tuple[str, dict]:
         FROM issues_as_of i JOIN projects p ON p.code = i.project_code
         WHERE i.deadline < :as_of AND {OPEN_AT}
         ORDER BY i.deadline, i.id"""
-    return sql, {"as_of": as_of}
+    return parallel.fetch(sql, {"as_of": as_of}, as_dicts)
 
 
 def summary_counts(db: sqlite3.Connection, start: str, end: str) -> dict:

@@ -37,8 +37,8 @@ THREADS_ENV = "MINSHENG_THREADS"
 MAX_THREADS = 4
 HEAD = "SELECT max(id) FROM audit_log"
 
-# Rowids outside any real project's: the first slice starts below, the last ends above.
-LOWEST, HIGHEST = -(1 << 62), 1 << 62
+# SQLite's rowids: the first slice starts at the lowest, the last ends at the highest.
+LOWEST, HIGHEST = -(1 << 63), (1 << 63) - 1
 
 
 def threads() -> int:
@@ -53,15 +53,19 @@ def threads() -> int:
     return max(1, min(cores, MAX_THREADS))
 
 
-def project_slices(db: sqlite3.Connection, count: int) -> list[tuple[int, int]]:
-    """``count`` half-open rowid ranges ``[lo, hi)`` of ``projects`` with about as many
-    projects each, covering every rowid (so a project added since still falls in one)."""
+def project_slices(
+    db: sqlite3.Connection, count: int | None = None
+) -> list[tuple[int, int] | None]:
+    """``count`` (default: ``threads()``) slices of ``projects``, rowid ranges ``(lo, hi)``
+    inclusive with about as many projects each, covering every rowid (so a project added
+    since still falls in one); ``[None]`` — all the projects, no slicing — for one."""
+    count = threads() if count is None else count
     total = db.execute("SELECT count(*) FROM projects").fetchone()[0]
-    cuts = [db.execute("SELECT rowid FROM projects ORDER BY rowid LIMIT 1 OFFSET ?",
-                       (k * total // count,)).fetchone()
-            for k in range(1, count)] if total >= count else []
-    bounds = [LOWEST, *sorted({cut[0] for cut in cuts if cut is not None}), HIGHEST]
-    return list(zip(bounds, bounds[1:], strict=False))
+    if count < 2 or total < count:
+        return [None]
+    cuts = sorted({db.execute("SELECT rowid FROM projects ORDER BY rowid LIMIT 1 OFFSET ?",
+                              (k * total // count,)).fetchone()[0] for k in range(1, count)})
+    return list(zip([LOWEST, *cuts], [cut - 1 for cut in cuts] + [HIGHEST], strict=True))
 
 
 # A read job: given a connection (inside the state's transaction), returns its result —
@@ -103,18 +107,28 @@ def fetch(sql: str, params, finish: Callable[[list[str], sqlite3.Cursor], Any]) 
 
 
 class State:
-    """Open read transactions on connections that see the same state of the register."""
+    """Open read transactions on connections that see the same state of the register.
+
+    Only a register in WAL mode (as ``minsheng init`` leaves it) is read on several
+    connections: in the rollback-journal mode of a restored backup, a writer waiting for
+    the first connection's read to end would block the next connection's, and both would
+    wait out the busy timeout."""
 
     def __init__(self, db: sqlite3.Connection, path: Path | str, count: int) -> None:
         self.db, self.path = db, path
         self.own = not db.in_transaction  # the register's connection: began here?
         self.connections: list[sqlite3.Connection] = []
-        for _ in range(3):
-            if self.open(count):
-                return
+        try:
+            if count > 1 and db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+                for _ in range(3):
+                    if self.open(count):
+                        return
+                    self.close()
+            self.connections = [db]  # writes keep landing: everything on one connection
+            self.begin(db)
+        except BaseException:
             self.close()
-        self.connections = [db]  # writes keep landing: everything on one connection
-        self.begin(db)
+            raise
 
     def begin(self, db: sqlite3.Connection) -> Any:
         if db is not self.db or self.own:
@@ -134,7 +148,7 @@ class State:
         for db in self.connections:
             if db is not self.db:
                 db.close()
-            elif self.own and db.in_transaction:
+            elif self.own and open_transaction(db):
                 db.execute("COMMIT")  # a read transaction: ends the snapshot
         self.connections = []
 
@@ -146,6 +160,10 @@ class State:
         queue = iter(range(len(jobs)))
         lock = threading.Lock()
 
+        def stop_others() -> None:  # a job failed: no point in finishing the others
+            for other in self.connections:
+                other.interrupt()  # (from any thread; a no-op on an idle connection)
+
         def work(db: sqlite3.Connection) -> None:
             while not errors:
                 with lock:
@@ -156,6 +174,7 @@ class State:
                     results[k] = jobs[k](db)
                 except BaseException as error:  # noqa: BLE001 — raised again in run()
                     errors.append(error)
+                    stop_others()
 
         helpers = [threading.Thread(target=work, args=(db,), daemon=True)
                    for db in self.connections[1:len(jobs)]]
@@ -167,15 +186,20 @@ class State:
                 helper.join()
         except BaseException as error:  # Ctrl-C while waiting
             errors.append(error)
-        finally:
-            if errors:  # no point in finishing the others' work
-                for db in self.connections[1:]:
-                    db.interrupt()
+            stop_others()
             for helper in helpers:
                 helper.join()
         if errors:
             raise errors[0]
         return [result.done() if isinstance(result, Later) else result for result in results]
+
+
+def open_transaction(db: sqlite3.Connection) -> bool:
+    """Whether ``db`` is in a transaction (False once it is closed)."""
+    try:
+        return db.in_transaction
+    except sqlite3.ProgrammingError:  # closed: e.g. a report's rows given up after exit
+        return False
 
 
 @contextmanager

@@ -37,12 +37,22 @@ RANK = ("CASE status " + " ".join(f"WHEN '{status}' THEN {rank}" for status, ran
         + f" ELSE {len(RANKS)} END")
 
 
-# The projects of one slice (``parallel.project_slices``), by rowid.
-SLICE = "p.rowid >= :slice_lo AND p.rowid < :slice_hi"
+# The order of the deviation rows.  ``report_order`` is the same order in Python, for
+# merging slices read side by side (tests/reports/test_side_by_side.py holds them together).
+DEVIATION_ORDER = "rank, deviation_pct, code"
+
+# The projects of one slice (``parallel.project_slices``): rowids lo..hi.  None: all.
+Slice = tuple[int, int] | None
+SLICE = "p.rowid BETWEEN :slice_lo AND :slice_hi"
 
 
-def sliced(rows: tuple[int, int]) -> dict:
-    return {"slice_lo": rows[0], "slice_hi": rows[1]}
+def slice_where(rows: Slice) -> str:
+    return "" if rows is None else f"WHERE {SLICE}"
+
+
+def slice_params(params: dict, rows: Slice) -> dict:
+    """``params`` and the slice's bounds."""
+    return params if rows is None else {**params, "slice_lo": rows[0], "slice_hi": rows[1]}
 
 
 def ceil_sql(x: str) -> str:
@@ -147,7 +157,7 @@ def deviation_query(
     late_or: set[str] | None = None,
     keys: tuple[str, ...] | None = None,
     past_due_pace: bool = False,
-    rows: tuple[int, int] | None = None,
+    rows: Slice = None,
 ) -> tuple[str, dict]:
     """The deviation rows' query and its parameters, worst first (status, then deviation,
     then code); ``keys`` picks the columns (all when None); ``past_due_pace``: see
@@ -156,7 +166,7 @@ def deviation_query(
     ``late_or`` keeps only the rows an overdue report lists — overdue, seriously behind,
     no figure yet — plus the given codes, so that 100,000 on-track rows never reach
     Python.  ``rows``: only the projects of that slice (``parallel.project_slices``)."""
-    clauses, values = [], dict(params)
+    clauses, values = [], dict(slice_params(params, rows))
     for column, value in (("item", item), ("department", department), ("district", district),
                           ("code", code)):
         if value is not None:
@@ -164,7 +174,6 @@ def deviation_query(
             values[f"f_{column}"] = value
     if rows is not None:
         clauses.append(SLICE)
-        values.update(sliced(rows))
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     outer = ""
     if lights:
@@ -180,7 +189,7 @@ def deviation_query(
     picked = "*" if keys is None else ", ".join(keys)
     sql = (f"SELECT {picked} FROM ({deviation_sql(where, past_due_pace=past_due_pace)})"
            f" {outer}"
-           " ORDER BY rank, deviation_pct, code")
+           f" ORDER BY {DEVIATION_ORDER}")
     return sql, values
 
 
@@ -205,7 +214,7 @@ def deviation_side_by_side(
     extra = tuple(key for key in ("status", "deviation_pct", "code") if key not in keys)
     status, deviation, code = ((keys + extra).index(key)
                                for key in ("status", "deviation_pct", "code"))
-    slices = parallel.project_slices(db, parallel.threads())
+    slices = parallel.project_slices(db)
     with parallel.one_state(db, path, len(slices)) as run:
         cursors = run([functools.partial(deviation_tuples, params=params, keys=keys + extra,
                                          rows=rows, **filters) for rows in slices])
@@ -224,8 +233,8 @@ def merged_rows(parts: list[list[dict]]) -> list[dict]:
 
 
 def report_order(status: str, deviation: float | None, code: str) -> tuple:
-    """A row's place in a deviation report, as the query's ORDER BY rank, deviation_pct,
-    code puts it (NULL first)."""
+    """A row's place in a deviation report, as DEVIATION_ORDER puts it: the status's rank
+    (RANK), the deviation (NULL first), the code."""
     return (RANKS.get(status, len(RANKS)), deviation is not None, deviation or 0.0, code)
 
 
@@ -260,21 +269,14 @@ STANDING = ("code", "light", "status", "expected_pct", "actual_pct", "deviation_
             "funds_pct", "stale")
 
 
-def standings(
-    db: sqlite3.Connection, params: dict, rows: tuple[int, int] | None = None
-) -> dict[str, tuple]:
-    """code → the few columns a checklist shows, as a tuple in the order of STANDING
-    (plain tuples, not dicts or sqlite3.Row: 100,000 of them); ``rows``: of that slice of
-    the projects only."""
-    return by_code(tuples(db, *standings_query(params, rows)))
-
-
-def standings_query(params: dict, rows: tuple[int, int] | None = None) -> tuple[str, dict]:
-    where, values = ("", params) if rows is None else (f"WHERE {SLICE}", {**params,
-                                                                           **sliced(rows)})
-    # By code: the sort makes SQLite do all the work before the first row (parallel.fetch).
-    return (f"SELECT {', '.join(STANDING)} FROM ({deviation_sql(where, pace=False)})"
-            " ORDER BY code", values)
+def standings(params: dict, rows: Slice = None) -> parallel.Job:
+    """A read job (``store/parallel.py``): code → the few columns a checklist shows, as a
+    tuple in the order of STANDING (plain tuples, not dicts or sqlite3.Row: 100,000 of
+    them); ``rows``: of that slice of the projects only.  Sorted by code: the sort makes
+    SQLite do all the work before the first row (see ``parallel.fetch``)."""
+    sql = (f"SELECT {', '.join(STANDING)} FROM ({deviation_sql(slice_where(rows), pace=False)})"
+           " ORDER BY code")
+    return parallel.fetch(sql, slice_params(params, rows), lambda _, found: by_code(found))
 
 
 def by_code(rows) -> dict[str, tuple]:
@@ -291,14 +293,14 @@ LATEST_PCT = """(SELECT pct FROM progress
     ORDER BY date DESC, id DESC LIMIT 1)"""
 
 
-def lights_ctes(count: int, rows: tuple[int, int] | None = None) -> str:
+def lights_ctes(count: int, rows: Slice = None) -> str:
     """CTEs ending in ``lit (code, name, start, light0, status0, reported0, light1, …)``:
     each project's light and status at the dates ``:d0``, ``:d1``… (``reported``: it had a
     figure by then), in one pass over the projects — the summary asks for four dates and
     overdue for two, and a pass each cost the projects' scan, the plan and 100,000 rows
     read into Python every time.  The same rules as ``deviation_sql`` (from
     ``schedule_sql``).  ``rows``: only the projects of that slice (then the parameters
-    need ``sliced(rows)``)."""
+    need ``slice_params``)."""
     dates = [f":d{k}" for k in range(count)]
     figures = ",\n           ".join(
         f"{LATEST_PCT.format(d=d)} AS a{k}, {expected_at(d)} AS e{k}"
@@ -316,7 +318,7 @@ def lights_ctes(count: int, rows: tuple[int, int] | None = None) -> str:
 figures AS MATERIALIZED (
     SELECT p.code, p.name, p.start, p.due,
            {figures}
-    FROM projects p{"" if rows is None else f" WHERE {SLICE}"}
+    FROM projects p {slice_where(rows)}
 ),
 standing AS MATERIALIZED (
     SELECT code, name, start, due,
@@ -346,7 +348,7 @@ BEHIND = "IN ('yellow', 'red')"
 
 
 def behind_at_all(
-    db: sqlite3.Connection, params: dict, dates: list[str], rows: tuple[int, int] | None = None
+    db: sqlite3.Connection, params: dict, dates: list[str], rows: Slice = None
 ) -> set[str]:
     """Codes of the projects yellow or red at each of ``dates`` (约谈 is due); ``rows``:
     of that slice only."""
@@ -354,8 +356,23 @@ def behind_at_all(
         return set()
     behind = " AND ".join(f"light{k} {BEHIND}" for k in range(len(dates)))
     sql = f"WITH {lights_ctes(len(dates), rows)} SELECT code FROM lit WHERE {behind}"
-    values = dated(params, dates) if rows is None else {**dated(params, dates), **sliced(rows)}
-    return {code for code, in tuples(db, sql, values)}
+    return {code for code, in tuples(db, sql, slice_params(dated(params, dates), rows))}
+
+
+def late_projects(params: dict, month_ends: list[str], rows: Slice = None) -> parallel.Job:
+    """A read job: of one slice of the projects, (the codes yellow or red at both
+    month-ends — 约谈 is due —, the deviation rows an overdue report lists: those, the
+    overdue, the seriously behind and the ones without a figure, as dicts).  With a
+    forecast for the projects past their due date only, and no funds."""
+
+    def job(db: sqlite3.Connection) -> parallel.Later:
+        behind = behind_at_all(db, params, month_ends, rows)
+        late = parallel.fetch(*deviation_query(params, late_or=behind, past_due_pace=True,
+                                               rows=rows),
+                              lambda keys, found: (behind, as_dicts(keys, found)))
+        return late(db)
+
+    return job
 
 
 SUMMARY_TOTALS = ("projects", "red", "yellow", "green", "done", "projects_overdue",
@@ -364,7 +381,7 @@ SUMMARY_TOTALS = ("projects", "red", "yellow", "green", "done", "projects_overdu
 
 def summary_standing(
     db: sqlite3.Connection, params: dict, before: str, end: str, month_ends: list[str],
-    rows: tuple[int, int] | None = None,
+    rows: Slice = None,
 ) -> tuple[dict[str, int], list[dict]]:
     """What a summary tells of the projects, in one pass: the counts of SUMMARY_TOTALS at
     ``end`` (lights; overdue's project sections, behind meaning yellow or red at each of
@@ -385,8 +402,7 @@ def summary_standing(
                NULL, NULL
         FROM lit WHERE light0 != light1
         ORDER BY 1, 2"""
-    values = dated(params, [before, end, *month_ends])
-    found = tuples(db, sql, values if rows is None else {**values, **sliced(rows)})
+    found = tuples(db, sql, slice_params(dated(params, [before, end, *month_ends]), rows))
     totals = dict(zip(SUMMARY_TOTALS, [n or 0 for n in next(found)[5:]], strict=True))
     changes = [{"code": code, "name": name, "from": light_from, "to": light_to}
                for _, code, name, light_from, light_to, *_ in found]

@@ -13,6 +13,7 @@ from minsheng_cli import services
 from minsheng_cli.domain import periods, schedule
 from minsheng_cli.domain.model import NewProject
 from minsheng_cli.services import reports
+from minsheng_cli.store import parallel
 from minsheng_cli.store import register as store
 from minsheng_cli.store import reports as store_reports
 from minsheng_cli.store.audit import WriteContext
@@ -87,7 +88,9 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
         # a plan point's own date is a knot: the rules take its percentage as it is
         dates = [as_of, *others, *[day for day, _ in plan[:2]], start, due]
         [at_dates] = store_reports.lights_at(reg.db, params, [d.isoformat() for d in dates])
-        standing = tuple(store_reports.standings(reg.db, params)["X"])
+        [standings] = parallel.side_by_side(reg.db, reg.path,
+                                            [store_reports.standings(params)])
+        standing = tuple(standings["X"])
         [late] = store_reports.deviation_rows(reg.db, params, late_or={"X"},
                                               past_due_pace=True)
         totals, changes = store_reports.summary_standing(
