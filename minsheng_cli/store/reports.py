@@ -16,6 +16,7 @@ import functools
 import heapq
 import itertools
 import json
+import operator
 import sqlite3
 from collections.abc import Iterator
 
@@ -37,9 +38,11 @@ RANK = ("CASE status " + " ".join(f"WHEN '{status}' THEN {rank}" for status, ran
         + f" ELSE {len(RANKS)} END")
 
 
-# The order of the deviation rows.  ``report_order`` is the same order in Python, for
-# merging slices read side by side (tests/reports/test_side_by_side.py holds them together).
-DEVIATION_ORDER = "rank, deviation_pct, code"
+# The order of the deviation rows: the status's rank (RANK), the deviation, the code.
+# ``sort_deviation`` is the deviation with NULL as -1e308 (first, as SQLite sorts NULL; a
+# deviation is within ±100): none of the three is NULL, so Python compares them as SQLite
+# does when it merges slices read side by side (``deviation_side_by_side``).
+DEVIATION_ORDER = ("rank", "sort_deviation", "code")
 
 # The projects of one slice (``parallel.project_slices``): rowids lo..hi.  None: all.
 Slice = tuple[int, int] | None
@@ -142,7 +145,7 @@ lit AS (
 SELECT code, name, item, department, district, start, due, target, unit, budget,
        expected AS expected_pct, actual AS actual_pct, deviation AS deviation_pct,
        funds, funds_pct, light, status, last_report_date, stale, forecast_date, days_late,
-       {RANK} AS rank
+       {RANK} AS rank, COALESCE(deviation, -1e308) AS sort_deviation
 FROM lit"""
 
 
@@ -189,7 +192,7 @@ def deviation_query(
     picked = "*" if keys is None else ", ".join(keys)
     sql = (f"SELECT {picked} FROM ({deviation_sql(where, past_due_pace=past_due_pace)})"
            f" {outer}"
-           f" ORDER BY {DEVIATION_ORDER}")
+           f" ORDER BY {', '.join(DEVIATION_ORDER)}")
     return sql, values
 
 
@@ -211,15 +214,13 @@ def deviation_side_by_side(
 ) -> Iterator[tuple]:
     """``deviation_tuples``, the slices of the projects read side by side
     (``store/parallel.py``) and merged in the query's order."""
-    extra = tuple(key for key in ("status", "deviation_pct", "code") if key not in keys)
-    status, deviation, code = ((keys + extra).index(key)
-                               for key in ("status", "deviation_pct", "code"))
+    extra = tuple(key for key in DEVIATION_ORDER if key not in keys)
+    order = operator.itemgetter(*((keys + extra).index(key) for key in DEVIATION_ORDER))
     slices = parallel.project_slices(db)
     with parallel.one_state(db, path, len(slices)) as run:
         cursors = run([functools.partial(deviation_tuples, params=params, keys=keys + extra,
                                          rows=rows, **filters) for rows in slices])
-        merged = heapq.merge(*cursors, key=lambda row: report_order(
-            row[status], row[deviation], row[code]))
+        merged = heapq.merge(*cursors, key=order)
         if extra:
             width = len(keys)
             merged = (row[:width] for row in merged)
@@ -228,14 +229,7 @@ def deviation_side_by_side(
 
 def merged_rows(parts: list[list[dict]]) -> list[dict]:
     """Deviation rows of several slices (each in the query's order) in the query's order."""
-    return list(heapq.merge(*parts, key=lambda row: report_order(
-        row["status"], row["deviation_pct"], row["code"])))
-
-
-def report_order(status: str, deviation: float | None, code: str) -> tuple:
-    """A row's place in a deviation report, as DEVIATION_ORDER puts it: the status's rank
-    (RANK), the deviation (NULL first), the code."""
-    return (RANKS.get(status, len(RANKS)), deviation is not None, deviation or 0.0, code)
+    return list(heapq.merge(*parts, key=operator.itemgetter(*DEVIATION_ORDER)))
 
 
 def dicts(db: sqlite3.Connection, sql: str, params) -> list[dict]:
