@@ -1,7 +1,8 @@
 """Eight clerks at once, each its own process calling the real entry point in a loop:
 visits, progress figures, flags and issue moves, a marked transfer list and a setting,
 all on one register, while a ninth runs ``verify`` again and again (it sees a consistent
-register every time).  Every command succeeds (no "database is locked", no exit 3),
+register every time) and two more read ``overdue`` and ``summary`` on three connections
+each.  Every command succeeds (no "database is locked", no exit 3),
 nothing is lost — the rows counted equal what the clerks report having written — and
 the register passes ``verify`` and SQLite's integrity check afterwards.
 
@@ -41,10 +42,19 @@ def marked(record: dict) -> int:
 @pytest.mark.slow
 def test_eight_clerks_writing_everything_at_once(standard):
     before = {t: count(standard.db, t) for t in TABLES}
-    # and a ninth process checks the register over and over while they write
-    *logs, checks = start_together(standard, [[str(w), str(ROUNDS)] for w in range(CLERKS)]
-                                   + [["--repeat", str(CHECKS), "verify"]])
+    # and a ninth process checks the register over and over while they write, and two
+    # more read reports on three connections each (store/parallel.py)
+    *logs, checks, overdue, summary = start_together(
+        standard, [[str(w), str(ROUNDS)] for w in range(CLERKS)]
+        + [["--repeat", str(CHECKS), "verify"],
+           ["--repeat", str(CHECKS), "overdue", "-f", "json"],
+           ["--repeat", str(CHECKS), "summary", "-f", "json"]],
+        env={"MINSHENG_THREADS": "3"})
     assert [c["code"] for c in checks] == [0] * CHECKS, [c for c in checks if c["code"]]
+    reads = overdue + summary
+    assert [r["code"] for r in reads] == [0] * 2 * CHECKS, [r for r in reads if r["code"]]
+    assert not [r for r in reads if r["err"].strip() and "as of" not in r["err"]
+                and "period" not in r["err"]], reads[:2]
     records = [r for log in logs for r in log]
 
     failed = [r for r in records if r["code"] != 0]
