@@ -10,9 +10,9 @@ two).
 **One state.**  Each connection reads in its own transaction, and so from its own snapshot
 of the write-ahead log.  Every write appends to ``audit_log`` (``store/audit.py``), so all
 the snapshots are taken first and the log's head read in each: if a clerk's write landed
-between two of them they are taken again, and if that happens again the jobs run one after
-another on the register's own connection, in one transaction.  A report never mixes two
-states of the register.  (A write made behind the program's back, which ``verify``
+between two of them they are taken again (three tries in all), and then the jobs run one
+after another on the register's own connection, in one transaction.  A report never mixes
+two states of the register.  (A write made behind the program's back, which ``verify``
 names, adds no event and is not seen by this check.)
 
 ``MINSHENG_THREADS`` sets the number of connections (1: everything on the register's own
@@ -124,7 +124,8 @@ class State:
                     if self.open(count):
                         return
                     self.close()
-            self.connections = [db]  # writes keep landing: everything on one connection
+            # One connection asked for, a rollback journal, or writes that keep landing.
+            self.connections = [db]
             self.begin(db)
         except BaseException:
             self.close()
