@@ -118,6 +118,7 @@ class State:
         self.db, self.path = db, path
         self.own = not db.in_transaction  # the register's connection: began here?
         self.connections: list[sqlite3.Connection] = []
+        self.failed = False  # a job failed or was interrupted (Ctrl-C)
         try:
             if count > 1 and db.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
                 for _ in range(3):
@@ -150,8 +151,18 @@ class State:
             if db is not self.db:
                 db.close()
             elif self.own and open_transaction(db):
-                db.execute("COMMIT")  # a read transaction: ends the snapshot
+                self.end(db)
         self.connections = []
+
+    def end(self, db: sqlite3.Connection) -> None:
+        """End the register's read transaction (its snapshot)."""
+        if not self.failed:
+            db.execute("COMMIT")
+            return
+        try:  # after an interrupt SQLite may refuse even this; the failure is what counts
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
     def run(self, jobs: Sequence[Job]) -> list:
         """Each job's result, in order; the jobs shared out among the connections (the
@@ -191,6 +202,10 @@ class State:
             for helper in helpers:
                 helper.join()
         if errors:
+            self.failed = True
+            for result in results:  # the statements they hold would keep the read open
+                if isinstance(result, Later) and isinstance(result.raw, sqlite3.Cursor):
+                    result.raw.close()
             raise errors[0]
         return [result.done() if isinstance(result, Later) else result for result in results]
 
@@ -212,6 +227,9 @@ def one_state(
     state = State(db, path, max(1, min(jobs, threads())))
     try:
         yield state.run
+    except BaseException:
+        state.failed = True
+        raise
     finally:
         state.close()
 

@@ -223,3 +223,28 @@ def test_memory_statistics_go_off_before_sqlite_is_used(switched):
     # SQLite counts its memory unless switched off first; once in use it refuses the change
     assert (first, counted) == (("True", "False") if switched else ("kept", "True"))
     assert again == "False"
+
+
+@pytest.mark.parametrize("first", ["interrupted", "reading"])
+def test_ctrl_c_in_a_job_is_ctrl_c_and_ends_the_read(register, first):
+    # Ctrl-C (KeyboardInterrupt) in one job while another has left rows to read on its
+    # connection: the run raises KeyboardInterrupt (the CLI exits 130), not SQLite's
+    # "interrupted" from ending the read, and the register's connection is free again
+    together = threading.Barrier(2, timeout=10)
+    reading = parallel.fetch("SELECT value FROM json_each('[3, 1, 2]') ORDER BY value", {},
+                             lambda keys, rows: list(rows))
+
+    def interrupted(db):
+        together.wait()
+        time.sleep(0.1)  # the other job has run its query
+        raise KeyboardInterrupt
+
+    def read(db):
+        together.wait()
+        return reading(db)
+
+    jobs = [interrupted, read] if first == "interrupted" else [read, interrupted]
+    with pytest.raises(KeyboardInterrupt):
+        parallel.side_by_side(register.db, register.path, jobs)
+    assert not register.db.in_transaction
+    assert head(register.db) is not None
