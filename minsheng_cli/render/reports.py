@@ -8,11 +8,11 @@ from pathlib import Path
 from minsheng_cli import i18n
 from minsheng_cli.render.files import text_file
 from minsheng_cli.render.output import (
-    checked_line,
     cols,
     dump_json,
     machine_value,
     tsv_cell,
+    tsv_line,
     write_lines,
     write_rows,
     write_tsv,
@@ -70,9 +70,7 @@ def write_flat_tsv(report, out) -> None:
                          get("window"), get("id"), detail(kind, r),
                          get("deadline") or get("due") or get("last_visit") or get("start"),
                          get("days_overdue", get("days_left")))
-                yield checked_line("\t".join([
-                    v if v.__class__ is str else "" if v is None else tsv_cell(v)
-                    for v in cells]), cells, tabs)
+                yield tsv_line(cells, tabs)
 
     write_lines(lines(), out)
 
