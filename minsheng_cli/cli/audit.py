@@ -49,8 +49,9 @@ def common_issues(ctx: typer.Context, min_projects: int, fmt: str | None,
         labelled("issue_ids", "问题编号", "issue ids"),
     ]
     zh = state(ctx).lang == "zh"
+    human = output_format(fmt, out, quiet=True) in ("table", "markdown")  # emit notes it
     for row in rows:
-        if output_format(fmt, out) in ("table", "markdown"):
+        if human:
             by_category = row["scope"] == "category"
             row["scope"] = ("类别" if by_category else "类别×单位") if zh else (
                 "category" if by_category else "category × department")

@@ -25,7 +25,7 @@ from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 
 from minsheng_cli.cli import completion
-from minsheng_cli.domain.errors import InvalidValue, MinshengError, RegisterError
+from minsheng_cli.domain.errors import InvalidValue, MinshengError, OutputError, RegisterError
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
 
@@ -43,6 +43,29 @@ def fail(message: str, code: int = 2) -> None:
 def pipe_closed() -> NoReturn:
     """Exit 141 without a word; stdout now leads to devnull so that the interpreter's last
     flush of what is still buffered does not fail again (see Python's signal docs)."""
+    stdout_to_devnull()
+    sys.exit(SIGPIPE_EXIT)
+
+
+def stdout_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
+    """Stdout's disk failed under it (``> file`` on a full disk): one line, exit 3 — a
+    script must not take a cut-off report for a whole one, nor read 1 ("found").
+    ``recorded``: the command had written to the register (``add-visit`` prints the new
+    visit's id), which stands — a clerk must not type the visit again."""
+    stdout_to_devnull()
+    kept = "; what the command recorded is kept (see `minsheng log`)" if recorded else ""
+    typer.echo(f"minsheng: output: cannot write to stdout ({error.strerror or error}){kept}",
+               err=True)
+    sys.exit(OutputError.exit_code)
+
+
+def disk_failed(error: OSError) -> bool:
+    from minsheng_cli.render.files import DISK_ERRORS
+
+    return error.errno in DISK_ERRORS
+
+
+def stdout_to_devnull() -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     try:
         os.dup2(devnull, sys.stdout.fileno())
@@ -50,7 +73,23 @@ def pipe_closed() -> NoReturn:
         sys.stdout = open(os.devnull, "w")  # lives until exit
     finally:
         os.close(devnull)
-    sys.exit(SIGPIPE_EXIT)
+
+
+def register_changed(ctx) -> bool:
+    """Whether this command's connection has written rows to the register."""
+    state = ctx.obj if isinstance(ctx.obj, State) else None
+    if state is None or state.register is None:
+        return False
+    try:
+        return state.register.db.total_changes > 0
+    except sqlite3.ProgrammingError:  # already closed
+        return False
+
+
+def close_register(ctx) -> None:
+    state = ctx.obj if isinstance(ctx.obj, State) else None
+    if state is not None and state.register is not None:
+        state.register.close()
 
 
 class MinshengGroup(TyperGroup):
@@ -61,10 +100,16 @@ class MinshengGroup(TyperGroup):
             return super().invoke(ctx)
         except BrokenPipeError:  # before typer turns it into exit 1
             pipe_closed()
+        except OSError as error:
+            # -o FILE's failures arrive as OutputError; a disk's failing here is stdout's.
+            # Any other OSError is a bug: shown whole.
+            if not disk_failed(error):
+                raise
+            recorded = register_changed(ctx)
+            close_register(ctx)
+            stdout_failed(error, recorded=recorded)
         except MinshengError as error:
-            state = ctx.obj if isinstance(ctx.obj, State) else None
-            if state is not None and state.register is not None:
-                state.register.close()
+            close_register(ctx)
             fail(str(error), error.exit_code)
         except sqlite3.Error as error:
             from minsheng_cli.services import register_error
@@ -83,6 +128,10 @@ class MinshengGroup(TyperGroup):
             sys.stdout.flush()  # small output is still buffered: a closed pipe shows here
         except BrokenPipeError:
             pipe_closed()
+        except OSError as error:
+            if not disk_failed(error):
+                raise
+            stdout_failed(error)
         except NoArgsIsHelpError as error:
             typer.echo(error.format_message(), err=True)
             sys.exit(error.exit_code)

@@ -89,7 +89,8 @@ def deviation(
     if out is None and not chart and output_format(fmt) in STREAMED_FORMATS:
         stream_deviation(ctx, day, fmt, filters)
         return
-    columns = DEVIATION_COLUMNS if output_format(fmt, out) != "table" else DEVIATION_TABLE
+    table = output_format(fmt, out, quiet=True) == "table"  # emit notes a mismatch
+    columns = DEVIATION_TABLE if table else DEVIATION_COLUMNS
     rows = reports.deviation(register(ctx), day, **filters)
     say(f"as of {day}")
     show(ctx, rows, cols(*columns), fmt, out=out, empty="no projects found")

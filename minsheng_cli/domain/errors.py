@@ -2,7 +2,8 @@
 
 ``UserError`` (exit 2) is anything the person typing can fix: a bad value, an unknown
 code, a move the workflow does not allow.  ``RegisterError`` (exit 3) is the register
-file itself failing: missing, locked past the timeout, corrupt, read-only.
+file itself failing: missing, locked past the timeout, corrupt, read-only;
+``OutputError`` (exit 3 too) the disk under the output failing while it is written.
 """
 
 from __future__ import annotations
@@ -68,5 +69,12 @@ class Conflict(UserError):
 
 class RegisterError(MinshengError):
     """The register file cannot be used: missing, locked, corrupt or read-only."""
+
+    exit_code = 3
+
+
+class OutputError(MinshengError):
+    """The output could not be written: a full disk or quota, an I/O error.  Not the
+    user's mistake, and not to be read as a bad command line (2) by a script."""
 
     exit_code = 3

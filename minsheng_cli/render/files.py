@@ -7,14 +7,16 @@ Stdout is not touched here: TSV and CSV on stdout stay plain UTF-8 for scripts.
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from minsheng_cli.domain.errors import UserError
+from minsheng_cli.domain.errors import OutputError, UserError
 
 # A file's ending → the format written into it.
 SUFFIX_FORMATS = {
@@ -44,8 +46,18 @@ def current_umask() -> int:
 def replacing(path: Path | str) -> Iterator[Path]:
     """A new file beside ``path`` that takes its place only when the block ends without an
     error: a failure (a full disk, a bug, Ctrl-C) leaves the old file or none, never half
-    of one."""
+    of one.
+
+    A path that is not a file — a device (``/dev/null``), a named pipe, ``/dev/stdout`` — is
+    written straight into: replacing it would put a plain file where the device was (and,
+    run as root, did)."""
     path = Path(path)
+    if is_special(path):
+        try:
+            yield path
+        except OSError as error:
+            raise cannot_write(path, error) from error
+        return
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part",
                                         dir=path.parent)
@@ -66,8 +78,24 @@ def replacing(path: Path | str) -> Iterator[Path]:
         raise
 
 
-def cannot_write(path: Path, error: OSError) -> UserError:
-    return UserError(f"output: cannot write {str(path)!r} ({error.strerror or error})")
+def is_special(path: Path) -> bool:
+    """An existing path (followed through links) that is neither a file nor a folder."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+# A disk that failed under the output, not a path the user got wrong: exit 3, not 2.
+DISK_ERRORS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def cannot_write(path: Path, error: OSError) -> UserError | OutputError:
+    message = f"output: cannot write {str(path)!r} ({error.strerror or error})"
+    if error.errno in DISK_ERRORS:
+        return OutputError(message)
+    return UserError(message)
 
 
 @contextmanager

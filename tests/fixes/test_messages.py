@@ -61,3 +61,11 @@ def test_a_long_value_keeps_its_escapes():
 def test_a_short_value_is_echoed_whole():
     error = InvalidValue("date", "2021-13-40", "a date YYYY-MM-DD")
     assert str(error) == "date: '2021-13-40' is not valid; expected a date YYYY-MM-DD"
+
+
+@pytest.mark.parametrize("args", [["deviation", "-f", "csv"], ["issues", "-f", "csv"],
+                                  ["overdue", "-f", "csv"]])
+def test_a_format_against_the_file_ending_is_noted_once(standard, tmp_path, args):
+    result = standard(*args, "-o", str(tmp_path / "out.json"))
+    assert result.stderr.count("as --format says") == 1, result.stderr
+    assert not (tmp_path / "out.json").read_text(encoding="utf-8-sig").startswith("{")

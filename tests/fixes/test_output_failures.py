@@ -1,0 +1,117 @@
+"""Output that cannot be written: a full disk under stdout or under ``-o FILE`` is one line
+on stderr and exit 3 (never a traceback, never exit 0 with the report lost), and ``-o``
+into a device or a named pipe writes into it instead of putting a plain file in its place.
+
+/dev/full answers every write with ENOSPC, as a full disk does.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.factories import BASE_ENV
+
+ROOT = Path(__file__).parents[2]
+FULL = Path("/dev/full")
+
+needs_dev_full = pytest.mark.skipif(
+    not (FULL.exists() and stat.S_ISCHR(FULL.stat().st_mode)), reason="no /dev/full here")
+
+
+def environment(db: Path) -> dict:
+    env = {**os.environ, **BASE_ENV, "MINSHENG_DB": str(db)}
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def run(db: Path, *args: str, stdout=subprocess.PIPE) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "minsheng_cli", *args], stdout=stdout,
+                          stderr=subprocess.PIPE, env=environment(db), cwd=ROOT, text=True,
+                          timeout=120)
+
+
+def audit_head(db: Path) -> int:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+
+
+@needs_dev_full
+@pytest.mark.parametrize("args", [
+    ["deviation", "-f", "tsv"],  # streamed, 64 lines a write
+    ["deviation", "-f", "json"],
+    ["overdue"],  # small: fails only at the last flush
+    ["projects"],
+    ["log"],
+    ["summary", "-f", "json"],
+])
+def test_a_full_disk_under_stdout_is_one_line_and_exit_3(sample, args):
+    with FULL.open("w") as full:
+        done = run(sample.db, *args, stdout=full)
+    assert done.returncode == 3, done.stderr
+    assert "minsheng: output: cannot write to stdout (No space left on device)" in done.stderr
+    for noise in ("Traceback", "Exception ignored", "OSError"):
+        assert noise not in done.stderr
+
+
+@needs_dev_full
+def test_a_write_whose_answer_cannot_be_printed_says_it_was_recorded(tmp_path, sample):
+    db = tmp_path / "copy.db"
+    db.write_bytes(sample.db.read_bytes())
+    before = audit_head(db)
+    with FULL.open("w") as full:
+        done = run(db, "add-visit", "MS2021-01", "--group", "东城区人大监督小组",
+                   "--date", "2021-06-12", "--pct", "31", stdout=full)
+    assert done.returncode == 3, done.stderr
+    assert "what the command recorded is kept" in done.stderr
+    assert audit_head(db) > before  # the visit stands: typing it again would double it
+
+
+@needs_dev_full
+def test_a_full_disk_under_an_output_file_is_exit_3_and_the_device_stays(sample):
+    done = run(sample.db, "deviation", "-f", "json", "-o", str(FULL))
+    assert done.returncode == 3, done.stderr
+    assert "output: cannot write '/dev/full' (No space left on device)" in done.stderr
+    assert "wrote" not in done.stderr
+    assert stat.S_ISCHR(FULL.stat().st_mode)  # not replaced by a plain file
+
+
+def test_output_into_dev_null_leaves_the_device(sample):
+    done = run(sample.db, "deviation", "-f", "csv", "-o", os.devnull)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)
+
+
+def test_output_into_a_named_pipe_reaches_its_reader(tmp_path, sample):
+    fifo = tmp_path / "report.csv"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()))
+    reader.start()
+    try:
+        done = run(sample.db, "deviation", "-f", "csv", "-o", str(fifo))
+    finally:
+        if reader.is_alive():  # the program never opened it: let the reader go
+            with open(fifo, "wb"):
+                pass
+        reader.join(timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    assert got and got[0].decode("utf-8-sig").startswith("code,name,item,")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.csv"]  # no temporary left
+
+
+def test_a_regular_file_is_still_replaced_whole(tmp_path, sample):
+    out = tmp_path / "deviation.csv"
+    out.write_text("old\n")
+    done = run(sample.db, "deviation", "-f", "csv", "-o", str(out))
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8-sig").startswith("code,name,item,")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["deviation.csv"]
