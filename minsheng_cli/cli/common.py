@@ -282,18 +282,20 @@ def outputs_checked(ctx: typer.Context) -> None:
     if fmt is not None or out is not None:
         # Click's values: -o is still text here (Typer makes the Path for the command).
         output_format(fmt, None if out is None else Path(out),
-                      printable=ctx.meta["printable"], quiet=True)
+                      printable=ctx.meta["printable"], quiet=True,
+                      files="out" in ctx.params)
 
 
 def output_format(fmt: str | None, out: Path | None = None, *, printable: bool = False,
-                  quiet: bool = False) -> str:
+                  quiet: bool = False, files: bool = True) -> str:
     """The format asked for: --format, else the ending of -o FILE (a different ending is
     noted on stderr),
     else table on a terminal and tsv when piped.  ``printable``: the command also writes
-    html (a printed page), besides xlsx.  Checked before anything is written."""
+    html (a printed page), besides xlsx; ``files``: it has -o FILE at all (without it,
+    xlsx is not among the formats offered).  Checked before anything is written."""
     from minsheng_cli.render.files import FILE_ONLY, file_format, suffixes_for
 
-    known = known_formats(printable)
+    known = known_formats(printable) if files else FORMATS
     if fmt is not None:
         fmt = fmt.strip().lower()
         if fmt not in known:

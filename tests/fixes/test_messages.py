@@ -69,3 +69,15 @@ def test_a_format_against_the_file_ending_is_noted_once(standard, tmp_path, args
     result = standard(*args, "-o", str(tmp_path / "out.json"))
     assert result.stderr.count("as --format says") == 1, result.stderr
     assert not (tmp_path / "out.json").read_text(encoding="utf-8-sig").startswith("{")
+
+
+@pytest.mark.parametrize("args", [["verify"], ["info"], ["show", "MS2021-01"]])
+def test_a_command_without_o_does_not_offer_xlsx(sample, args):
+    result = sample(*args, "-f", "xlsx", code=2)
+    assert "-o FILE" not in result.stderr
+    assert result.stderr.strip().endswith("expected table | tsv | csv | json | jsonl | markdown")
+
+
+def test_a_command_with_o_still_asks_for_it(sample):
+    result = sample("deviation", "-f", "xlsx", code=2)
+    assert "xlsx together with -o FILE" in result.stderr
