@@ -91,8 +91,8 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
         [standings] = parallel.side_by_side(reg.db, reg.path,
                                             [store_reports.standings(params)])
         standing = tuple(standings["X"])
-        [late] = store_reports.deviation_rows(reg.db, params, late_or={"X"},
-                                              past_due_pace=True)
+        late_rows = store_reports.dicts(reg.db, *store_reports.late_query(
+            params, [d.isoformat() for d in month_ends]))
         totals, changes = store_reports.summary_standing(
             reg.db, params, before.isoformat(), as_of.isoformat(),
             [d.isoformat() for d in month_ends])
@@ -138,10 +138,15 @@ def test_sql_deviation_equals_domain_rules(tmp_path_factory, project, as_of, mon
     if row["status"] != "overdue":
         shown.update(forecast_date=None, days_late=None)
     shown.update(funds=None, funds_pct=None)
-    assert late == {**shown, "stale": int(row["stale"])}
+    behind = {"X"} if all(rules_at(m)[0] in ("yellow", "red") for m in month_ends) else set()
+    # listed when overdue, seriously behind, without a figure, or behind at both month-ends
+    listed = (row["status"] in ("overdue", "seriously_behind")
+              or row["last_report_date"] is None or bool(behind))
+    assert [r["code"] for r in late_rows] == (["X"] if listed else [])
+    for late in late_rows:
+        assert late == {**shown, "stale": int(row["stale"]), "behind": int(bool(behind))}
     # the summary's counts of the project (overdue's sections by project_sections' rule)
     # and its light change, against the rules
-    behind = {"X"} if all(rules_at(m)[0] in ("yellow", "red") for m in month_ends) else set()
     sections = reports.project_sections("X", row["status"], row["last_report_date"],
                                         row["start"], as_of.isoformat(), behind)
     assert totals == {"projects": 1, **{light: int(row["light"] == light)
