@@ -50,9 +50,11 @@ def replacing(path: Path | str) -> Iterator[Path]:
 
     A path that is not a file — a device (``/dev/null``), a named pipe, ``/dev/stdout`` — is
     written straight into: replacing it would put a plain file where the device was (and,
-    run as root, did)."""
+    run as root, did).  Through a link, the file it names is replaced and the link stays."""
     path = Path(path)
-    if is_special(path):
+    if path.is_symlink() and not into_proc(path):
+        path = Path(os.path.realpath(path))
+    if is_special(path) or into_proc(path):
         try:
             yield path
         except OSError as error:
@@ -85,6 +87,19 @@ def is_special(path: Path) -> bool:
     except OSError:
         return False
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def into_proc(path: Path) -> bool:
+    """A link that leads through /proc (``/dev/stdout`` → ``/proc/self/fd/1``): what it
+    names is this process's stream, to be written into as it is."""
+    for _ in range(40):  # SQLite-like bound on hops; a loop fails later, when opened
+        if not path.is_symlink():
+            return False
+        target = Path(os.readlink(path))
+        path = target if target.is_absolute() else path.parent / target
+        if path.parts[1:2] == ("proc",):
+            return True
+    return False
 
 
 # A disk that failed under the output, not a path the user got wrong: exit 3, not 2.

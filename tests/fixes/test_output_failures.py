@@ -115,3 +115,54 @@ def test_a_regular_file_is_still_replaced_whole(tmp_path, sample):
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8-sig").startswith("code,name,item,")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["deviation.csv"]
+
+
+def test_output_through_a_link_replaces_the_file_it_names_and_keeps_the_link(tmp_path, sample):
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old\n")
+    link.symlink_to("real.csv")
+    done = run(sample.db, "deviation", "-f", "csv", "-o", str(link))
+    assert done.returncode == 0, done.stderr
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8-sig").startswith("code,name,item,")
+
+
+def test_output_through_a_link_into_proc_writes_into_this_process_stream(tmp_path, sample):
+    # /dev/stdout is such a link (→ /proc/self/fd/1); replacing it broke the machine
+    stream = tmp_path / "so"
+    stream.symlink_to("/proc/self/fd/1")
+    captured = tmp_path / "captured.tsv"
+    with captured.open("w") as out:
+        done = run(sample.db, "deviation", "-f", "tsv", "-o", str(stream), stdout=out)
+    assert done.returncode == 0, done.stderr
+    assert stream.is_symlink()
+    assert captured.read_text().startswith("code\tname\titem\t")
+
+
+def limited_file_size(limit: int):
+    """For the child: files may grow to ``limit`` bytes, as on a disk that fills up — a
+    write across it is cut short, the next fails (EFBIG; Python ignores SIGXFSZ)."""
+    import resource
+
+    def limit_it() -> None:
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    return limit_it
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE behaviour is Linux's")
+@pytest.mark.parametrize("args", [["log"], ["log", "-f", "table"], ["log", "-f", "markdown"],
+                                  ["log", "-f", "json"]])
+def test_a_disk_filling_up_mid_report_is_exit_3_not_a_cut_report(tmp_path, sample, args):
+    # above SQLite's 32 KB shared-memory file, which a read makes; the sample's log is
+    # 176 KB and more
+    limit = 40_000
+    out = tmp_path / "report.txt"
+    with out.open("w") as stream:
+        done = subprocess.run([sys.executable, "-m", "minsheng_cli", *args], stdout=stream,
+                              stderr=subprocess.PIPE, env=environment(sample.db), cwd=ROOT,
+                              text=True, timeout=120, preexec_fn=limited_file_size(limit))
+    assert out.stat().st_size == limit  # the report is longer: it was cut
+    assert done.returncode == 3, done.stderr
+    assert "minsheng: output: cannot write to stdout (File too large)" in done.stderr
+    assert "Traceback" not in done.stderr
