@@ -53,10 +53,18 @@ def stdout_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
     ``recorded``: the command had written to the register (``add-visit`` prints the new
     visit's id), which stands — a clerk must not type the visit again."""
     stdout_to_devnull()
+    quiet_leftovers()
     kept = "; what the command recorded is kept (see `minsheng log`)" if recorded else ""
     typer.echo(f"minsheng: output: cannot write to stdout ({error.strerror or error}){kept}",
                err=True)
     sys.exit(OutputError.exit_code)
+
+
+def quiet_leftovers() -> None:
+    """After the output failed, objects a library left half-written (a sheet's XML
+    writer) fail again when Python collects them; the one line said it already, so no
+    "Exception ignored" follows it."""
+    sys.unraisablehook = lambda unraisable: None
 
 
 def disk_failed(error: OSError) -> bool:
@@ -110,6 +118,8 @@ class MinshengGroup(TyperGroup):
             stdout_failed(error, recorded=recorded)
         except MinshengError as error:
             close_register(ctx)
+            if isinstance(error, OutputError):
+                quiet_leftovers()
             fail(str(error), error.exit_code)
         except sqlite3.Error as error:
             from minsheng_cli.services import register_error

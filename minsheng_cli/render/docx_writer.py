@@ -12,6 +12,7 @@ only when a .docx is asked for (start-up time of the other commands).
 from __future__ import annotations
 
 import re
+from io import BytesIO
 from pathlib import Path
 
 from minsheng_cli.render.document import Document, Heading, Paragraph, Table
@@ -50,7 +51,11 @@ def write_docx(doc: Document, path: Path) -> None:
         else:
             # The line that introduces a table stays on the table's page.
             add_paragraph(word, block).paragraph_format.keep_with_next = isinstance(after, Table)
-    word.save(str(path))
+    # Zipped in memory, then written in one go (see render.xlsx.save: a disk filling up
+    # under a ZipFile fails twice, the second time as "Exception ignored").
+    zipped = BytesIO()
+    word.save(zipped)
+    path.write_bytes(zipped.getbuffer())
 
 
 # -- page and styles ----------------------------------------------------------------------------

@@ -74,7 +74,8 @@ def write_xlsx(path: Path | str, sections: Sequence[PrintSection], lang: str) ->
     """One printable sheet per section: title row, header lines, then the table with
     render/xlsx.py's cells and set-up (bordered, with room to write by hand)."""
     book = xlsx.new_book([s.sheet_name or s.title for s in sections])
-    for sheet, section in zip(book.worksheets, sections, strict=True):
+    # No sections (no group chosen): the one blank sheet a workbook must have.
+    for sheet, section in zip(book.worksheets[:len(sections)], sections, strict=True):
         write_sheet(sheet, section, lang)
     xlsx.save(book, path)
 

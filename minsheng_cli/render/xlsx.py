@@ -15,12 +15,14 @@ cells and set-up.  openpyxl is imported inside the functions (start-up time).
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from minsheng_cli.render.files import replacing
+from minsheng_cli.domain.errors import OutputError
+from minsheng_cli.render.files import cannot_write, replacing
 from minsheng_cli.render.output import (
     FORMULA_START,
     Column,
@@ -201,8 +203,31 @@ def new_book(names: Sequence[str]):
 
 
 def save(book, path: Path | str) -> None:
+    """The workbook zipped in memory, then written in one go: zipped straight into the
+    file, a disk that filled up failed the save and then again the ZipFile left behind,
+    when Python collected it ("Exception ignored … OSError" after the one-line error)."""
+    from io import BytesIO
+
+    zipped = BytesIO()
+    try:
+        book.save(zipped)
+    except Exception as error:  # noqa: BLE001 — only lxml's failed writes are ours
+        raise temporary_full(Path(path), error) from error
     with replacing(path) as temp:
-        book.save(temp)
+        temp.write_bytes(zipped.getbuffer())
+
+
+def temporary_full(path: Path, error: Exception) -> Exception:
+    """openpyxl writes each sheet through lxml into a temporary file first; when the
+    temporary folder's disk is full, lxml raises SerialisationError("IO_…"), not an
+    OSError.  That is the output failing (exit 3); anything else is a bug, raised as
+    it is."""
+    if type(error).__name__ == "SerialisationError" and str(error).startswith("IO_"):
+        return OutputError(f"output: cannot write {str(path)!r} (the temporary folder "
+                           f"{tempfile.gettempdir()!r} failed: {error})")
+    if isinstance(error, OSError):
+        return cannot_write(path, error)
+    return error
 
 
 def write_tables(path: Path | str, tables: Sequence[Table], lang: str) -> None:

@@ -166,3 +166,21 @@ def test_a_disk_filling_up_mid_report_is_exit_3_not_a_cut_report(tmp_path, sampl
     assert done.returncode == 3, done.stderr
     assert "minsheng: output: cannot write to stdout (File too large)" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE behaviour is Linux's")
+@pytest.mark.parametrize(("args", "name"), [(["log"], "log.xlsx"), (["report"], "报告.docx")])
+def test_a_zipped_file_on_a_filling_disk_is_one_line_and_nothing_left(tmp_path, sample,
+                                                                       args, name):
+    out = tmp_path / name  # 49 KB and more: over the limit
+    done = subprocess.run([sys.executable, "-m", "minsheng_cli", *args, "-o", str(out)],
+                          capture_output=True, env=environment(sample.db), cwd=ROOT,
+                          text=True, timeout=120, preexec_fn=limited_file_size(40_000))
+    assert done.returncode == 3, done.stderr
+    # the limit also stops openpyxl's temporary sheet files: either is named
+    [line] = [x for x in done.stderr.splitlines() if x.startswith("minsheng: output:")]
+    assert line.startswith(f"minsheng: output: cannot write '{out}' (")
+    assert "File too large" in line or "IO_EFBIG" in line
+    for noise in ("Traceback", "Exception ignored"):
+        assert noise not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary

@@ -60,3 +60,19 @@ def test_html_one_page_per_section(tmp_path):
     assert "<h1>&lt;东城区&gt;</h1>" in text
     assert text.count('<td class="blank"></td>') == 3
     assert '<td class="num">45.21</td>' in text and "（无）" in text
+
+
+def test_xlsx_without_sections_is_one_blank_sheet(tmp_path):
+    # `checklist -o x.xlsx` on a register without groups
+    out = tmp_path / "checklist.xlsx"
+    write_xlsx(out, [], "zh")
+    book = load_workbook(out)
+    assert len(book.worksheets) == 1
+    assert book.worksheets[0].max_row == 1 and book.worksheets[0]["A1"].value is None
+
+
+def test_checklist_xlsx_of_a_register_without_groups(cli, tmp_path):
+    out = tmp_path / "清单.xlsx"
+    result = cli("checklist", "-o", str(out))
+    assert "no groups found" in result.stderr
+    assert load_workbook(out).worksheets
