@@ -10,24 +10,54 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
+from minsheng_cli.render.files import cannot_write
 from minsheng_cli.render.output import neutralize_formula
 
 CSV_NOTE = "text cells starting with = + - @ are prefixed with ' (formulas)"
 
 
 def write_export(folder: Path, snapshot, fmt: str) -> None:
-    """Every table of ``snapshot`` (services.audit.export) into ``folder``, then the manifest."""
-    folder.mkdir(parents=True, exist_ok=True)
-    write = write_table_json if fmt == "json" else write_table_csv
-    for table in snapshot.tables():
-        write(folder / f"{table.name}.{fmt}", table.columns, table.rows)
-    manifest = dict(snapshot.manifest)
-    if fmt == "csv":
-        manifest["note"] = CSV_NOTE
-    write_json_file(folder / "manifest.json", manifest)
+    """Every table of ``snapshot`` (services.audit.export) into ``folder``, then the manifest.
+
+    The files are written into a staging folder inside ``folder`` and moved into place
+    only when all of them are whole, the manifest last: a disk that fills up half way
+    leaves no export (and an earlier one, under --force, as it was), never some tables
+    and a cut one."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=".minsheng-export-", dir=folder))
+    except OSError as error:
+        raise cannot_write(folder, error) from error
+    try:
+        write = write_table_json if fmt == "json" else write_table_csv
+        names = []
+        for table in snapshot.tables():
+            name = f"{table.name}.{fmt}"
+            try:
+                write(staging / name, table.columns, table.rows)
+            except OSError as error:
+                raise cannot_write(folder / name, error) from error
+            names.append(name)
+        manifest = dict(snapshot.manifest)
+        if fmt == "csv":
+            manifest["note"] = CSV_NOTE
+        try:
+            write_json_file(staging / "manifest.json", manifest)
+        except OSError as error:
+            raise cannot_write(folder / "manifest.json", error) from error
+        for name in [*names, "manifest.json"]:
+            try:
+                os.replace(staging / name, folder / name)
+            except OSError as error:
+                raise cannot_write(folder / name, error) from error
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def archive_cell(value) -> str:

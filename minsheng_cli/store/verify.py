@@ -27,6 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from minsheng_cli.domain.errors import OutputError
 from minsheng_cli.store.audit import GENESIS, ROW_KEYS, canonical, event_hash, row_key
 
 LOG_TRIGGERS = ("audit_log_no_update", "audit_log_no_delete")
@@ -305,21 +306,41 @@ def backup(db: sqlite3.Connection, target: Path) -> dict:
     """
     partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
     try:
-        copy = sqlite3.connect(partial, isolation_level=None)
         try:
-            db.backup(copy)  # pages=-1: the whole file in one step, one snapshot
-            copy.execute("PRAGMA journal_mode = DELETE").fetchone()
-            check = copy.execute("PRAGMA integrity_check").fetchone()[0]
-            events = copy.execute("SELECT count(*) FROM audit_log").fetchone()[0]
-            head = copy.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
-        finally:
-            copy.close()
-        os.replace(partial, target)
+            copy = sqlite3.connect(partial, isolation_level=None)
+            try:
+                db.backup(copy)  # pages=-1: the whole file in one step, one snapshot
+                copy.execute("PRAGMA journal_mode = DELETE").fetchone()
+                check = copy.execute("PRAGMA integrity_check").fetchone()[0]
+                events = copy.execute("SELECT count(*) FROM audit_log").fetchone()[0]
+                head = copy.execute(
+                    "SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+            finally:
+                copy.close()
+            os.replace(partial, target)
+        except sqlite3.Error as error:
+            if not copy_failed(error):
+                raise  # the register's own failure: the CLI names the register
+            raise OutputError(f"backup: cannot write {str(target)!r} ({error})") from error
+        except OSError as error:
+            raise OutputError(f"backup: cannot write {str(target)!r} "
+                              f"({error.strerror or error})") from error
     finally:
         if partial.exists():
             partial.unlink()
     return {"path": str(target), "bytes": target.stat().st_size, "integrity": check,
             "events": events, "head_hash": head[0] if head else GENESIS}
+
+
+# SQLite's errors of a file that cannot be written: the copy's, during a backup (the
+# register is only read).  A corrupt register and the like stay the register's.
+COPY_ERRORS = ("SQLITE_FULL", "SQLITE_IOERR", "SQLITE_CANTOPEN", "SQLITE_READONLY",
+               "SQLITE_PERM")
+
+
+def copy_failed(error: sqlite3.Error) -> bool:
+    name = getattr(error, "sqlite_errorname", "") or ""
+    return name.startswith(COPY_ERRORS)
 
 
 def table_names(db: sqlite3.Connection) -> list[str]:

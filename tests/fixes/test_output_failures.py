@@ -184,3 +184,27 @@ def test_a_zipped_file_on_a_filling_disk_is_one_line_and_nothing_left(tmp_path, 
     for noise in ("Traceback", "Exception ignored"):
         assert noise not in done.stderr
     assert list(tmp_path.iterdir()) == []  # neither the file nor its temporary
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE behaviour is Linux's")
+def test_an_export_on_a_filling_disk_leaves_no_tables_and_names_the_file(tmp_path, sample):
+    folder = tmp_path / "export"
+    done = subprocess.run([sys.executable, "-m", "minsheng_cli", "export", "-o", str(folder)],
+                          capture_output=True, env=environment(sample.db), cwd=ROOT,
+                          text=True, timeout=120, preexec_fn=limited_file_size(40_000))
+    assert done.returncode == 3, done.stderr
+    # the audit log's file is the one over the limit; not "stdout"
+    assert f"minsheng: output: cannot write '{folder / 'audit_log.json'}'" in done.stderr
+    assert list(folder.iterdir()) == []  # no half export, no staging folder
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="RLIMIT_FSIZE behaviour is Linux's")
+def test_a_backup_on_a_filling_disk_names_the_copy_not_the_register(tmp_path, sample):
+    target = tmp_path / "copy.db"  # the sample is 450 KB and more
+    done = subprocess.run([sys.executable, "-m", "minsheng_cli", "backup", str(target)],
+                          capture_output=True, env=environment(sample.db), cwd=ROOT,
+                          text=True, timeout=120, preexec_fn=limited_file_size(40_000))
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.startswith(f"minsheng: backup: cannot write '{target}' ("), done.stderr
+    assert "register" not in done.stderr
+    assert list(tmp_path.iterdir()) == []  # no half copy
