@@ -111,6 +111,25 @@ def expected_knots(
     return [(start - ONE_DAY, 0.0), *inner, (due, 100.0)]
 
 
+def check_plan_point(day: date, pct: float, plan: Sequence[tuple[date, float]]) -> None:
+    """A plan point keeps the plan cumulative (节点计划: planned cumulative %, so the
+    序时进度 line never goes down): not below any point in force before ``day`` nor above
+    any after it.  ``plan``: the points in force (the latest recorded for each date); one
+    on ``day`` itself is the point this one corrects, and does not count."""
+    earlier = [(d, p) for d, p in plan if d < day]
+    later = [(d, p) for d, p in plan if d > day]
+    if earlier:
+        floor_day, floor = max(earlier, key=lambda point: (point[1], point[0]))
+        if pct < floor:
+            raise InvalidValue("pct", f"{pct:g}", f"at least {floor:g}, the plan point of "
+                               f"{floor_day} (a plan is cumulative)")
+    if later:
+        cap_day, cap = min(later, key=lambda point: (point[1], point[0]))
+        if pct > cap:
+            raise InvalidValue("pct", f"{pct:g}", f"at most {cap:g}, the plan point of "
+                               f"{cap_day} (a plan is cumulative)")
+
+
 def _plan_knots(
     start: date, due: date, plan: Sequence[tuple[date, float]]
 ) -> list[tuple[date, float]]:

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from minsheng_cli.domain import schedule
 from minsheng_cli.domain import settings as domain_settings
 from minsheng_cli.domain.errors import Conflict, InvalidValue, NotFound
 from minsheng_cli.domain.model import (
@@ -125,6 +126,8 @@ def add_plan_point_in_tx(reg: Register, ctx: WriteContext, code: str, day: date,
     start, due = date.fromisoformat(project["start"]), date.fromisoformat(project["due"])
     if not start <= day <= due:
         raise InvalidValue("date", day.isoformat(), f"a date from {start} to {due}")
+    schedule.check_plan_point(day, pct, [(date.fromisoformat(p["date"]), p["pct"])
+                                         for p in store.plan_points(reg.db, code)])
     return store.insert_plan_point(reg.db, ctx, code, day.isoformat(), pct)
 
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from tests.factories import HOTLINE, SCHOOL, Cli, add_school, count, dump_register
+from tests.factories import HOTLINE, SCHOOL, Cli, add_school, count, dump_register, write_csv
 
 # -- init and info ------------------------------------------------------------------------------
 
@@ -216,6 +216,31 @@ def test_plan_points_the_latest_for_a_date_wins(projects2):
         {"date": "2021-03-31", "pct": 20}, {"date": "2021-06-30", "pct": 50},
     ]
     assert count(projects2.db, "plan_points") == 3  # nothing is overwritten
+
+
+def test_a_plan_point_keeps_the_plan_cumulative(projects2):
+    projects2("plan", SCHOOL, "2021-06-30", "50")
+    projects2("plan", SCHOOL, "2021-09-30", "80")
+    before = count(projects2.db, "plan_points")
+    below = projects2("plan", SCHOOL, "2021-10-31", "40", code=2)
+    assert below.stderr == ("minsheng: pct: '40' is not valid; expected at least 80, the plan "
+                            "point of 2021-09-30 (a plan is cumulative)\n")
+    above = projects2("plan", SCHOOL, "2021-03-31", "60", code=2)
+    assert "expected at most 50, the plan point of 2021-06-30" in above.stderr
+    assert count(projects2.db, "plan_points") == before
+    # a point corrects its own date's: lowering 09-30 to 55 is still above 06-30's 50
+    projects2("plan", SCHOOL, "2021-09-30", "55")
+    projects2("plan", SCHOOL, "2021-07-31", "50")  # equal to the one before: allowed
+    assert [p["pct"] for p in projects2.json("show", SCHOOL)["plan"]] == [50, 50, 55]
+
+
+def test_an_imported_plan_that_goes_down_is_refused_whole(projects2, tmp_path):
+    path = write_csv(tmp_path / "plans.csv", [["项目编号", "日期", "计划进度"],
+                                              [SCHOOL, "2021-06-30", "50"],
+                                              [SCHOOL, "2021-09-30", "30"]])
+    result = projects2("import", "plans", str(path), code=2)
+    assert "line 3" in result.stderr and "at least 50" in result.stderr
+    assert count(projects2.db, "plan_points") == 0
 
 
 def test_plan_point_outside_the_project(projects2):

@@ -13,6 +13,7 @@ from minsheng_cli.domain.schedule import (
     Light,
     Status,
     Thresholds,
+    check_plan_point,
     days_late,
     deviation_pct,
     expected_pct,
@@ -394,3 +395,20 @@ def test_forecast_of_a_vanishing_pace_is_none_not_an_overflow():
     # Found by hypothesis (tests/reports/test_sql_matches_rules.py): 2.2e-313 pp in a day.
     figures = [(date(2019, 12, 1), 0.0), (date(2019, 12, 2), 2.2250738585e-313)]
     assert forecast(figures, date(2019, 12, 2)) is None
+
+
+@given(st.lists(st.tuples(st.dates(date(2021, 1, 1), date(2021, 12, 31)),
+                          st.integers(0, 100)), max_size=12))
+def test_accepted_plan_points_keep_the_plan_cumulative(points):
+    """Whatever points are offered, in whatever order, those check_plan_point accepts
+    leave a plan in force (the latest for each date) that never goes down."""
+    in_force: dict[date, float] = {}
+    for day, pct in points:
+        try:
+            check_plan_point(day, pct, sorted(in_force.items()))
+        except InvalidValue as refused:
+            assert refused.field == "pct"
+            continue
+        in_force[day] = pct
+    values = [pct for _, pct in sorted(in_force.items())]
+    assert values == sorted(values)
