@@ -109,7 +109,7 @@ def log(
 
     rows = uses.log(register(ctx), code=project, issue_id=issue,
                     since=parse_date(since, "since") if since else None, table=table)
-    chosen = output_format(fmt, out)
+    chosen = output_format(fmt, out, quiet=True)  # emit notes a mismatch
     if chosen in ("json", "jsonl"):
         import json
 
@@ -140,7 +140,7 @@ def verify(ctx: typer.Context, fmt: FormatOpt = None) -> None:
             "head_hash": result.head_hash, "rows": result.rows,
             "problems": [{"kind": p.kind, "table": p.table, "key": p.key, "detail": p.detail,
                           "message": str(p)} for p in result.problems],
-        })
+        }, fmt=chosen)
     else:
         for problem in result.problems:
             typer.echo(f"{problem.kind}\t{problem}")

@@ -26,6 +26,7 @@ from typer.core import TyperGroup
 
 from minsheng_cli.cli import completion
 from minsheng_cli.domain.errors import InvalidValue, MinshengError, OutputError, RegisterError
+from minsheng_cli.streams import StdoutFailed
 
 FORMATS = ("table", "tsv", "csv", "json", "jsonl", "markdown")
 
@@ -53,10 +54,24 @@ def stdout_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
     ``recorded``: the command had written to the register (``add-visit`` prints the new
     visit's id), which stands — a clerk must not type the visit again."""
     stdout_to_devnull()
+    said_and_exit(f"output: cannot write to stdout ({error.strerror or error})", recorded)
+
+
+def output_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
+    """``stdout_failed``, or for another file (``error.filename``) whose disk failed."""
+    if isinstance(error, StdoutFailed) or not error.filename:
+        stdout_failed(error, recorded=recorded)
+    said_and_exit(f"cannot write {str(error.filename)!r} ({error.strerror or error})",
+                  recorded)
+
+
+def said_and_exit(message: str, recorded: bool) -> NoReturn:
     quiet_leftovers()
     kept = "; what the command recorded is kept (see `minsheng log`)" if recorded else ""
-    typer.echo(f"minsheng: output: cannot write to stdout ({error.strerror or error}){kept}",
-               err=True)
+    try:  # stderr may be on the same full disk: the exit code is what counts then
+        typer.echo(f"minsheng: {message}{kept}", err=True)
+    except OSError:
+        pass
     sys.exit(OutputError.exit_code)
 
 
@@ -109,13 +124,14 @@ class MinshengGroup(TyperGroup):
         except BrokenPipeError:  # before typer turns it into exit 1
             pipe_closed()
         except OSError as error:
-            # -o FILE's failures arrive as OutputError; a disk's failing here is stdout's.
-            # Any other OSError is a bug: shown whole.
-            if not disk_failed(error):
+            # stdout's failures arrive as StdoutFailed (streams.py), -o FILE's as
+            # OutputError; a disk failing under another file is named by the file.  Any
+            # other OSError is a bug: shown whole.
+            if not isinstance(error, StdoutFailed) and not disk_failed(error):
                 raise
             recorded = register_changed(ctx)
             close_register(ctx)
-            stdout_failed(error, recorded=recorded)
+            output_failed(error, recorded=recorded)
         except MinshengError as error:
             close_register(ctx)
             if isinstance(error, OutputError):
@@ -139,9 +155,9 @@ class MinshengGroup(TyperGroup):
         except BrokenPipeError:
             pipe_closed()
         except OSError as error:
-            if not disk_failed(error):
+            if not isinstance(error, StdoutFailed) and not disk_failed(error):
                 raise
-            stdout_failed(error)
+            output_failed(error)
         except NoArgsIsHelpError as error:
             typer.echo(error.format_message(), err=True)
             sys.exit(error.exit_code)
@@ -214,6 +230,8 @@ def whole_number(text: str | None, field: str, low: int, high: int, accepted: st
 
 
 def resolve_actor(option: str | None) -> str:
+    if option is not None and not option.strip():  # --by "": not "whoever is logged in"
+        raise InvalidValue("by", option, "a name of at most 100 printable characters")
     actor = (option or os.environ.get("MINSHENG_USER") or "").strip()
     if not actor:
         try:

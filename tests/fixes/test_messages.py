@@ -64,7 +64,7 @@ def test_a_short_value_is_echoed_whole():
 
 
 @pytest.mark.parametrize("args", [["deviation", "-f", "csv"], ["issues", "-f", "csv"],
-                                  ["overdue", "-f", "csv"]])
+                                  ["overdue", "-f", "csv"], ["log", "-f", "csv"]])
 def test_a_format_against_the_file_ending_is_noted_once(standard, tmp_path, args):
     result = standard(*args, "-o", str(tmp_path / "out.json"))
     assert result.stderr.count("as --format says") == 1, result.stderr
