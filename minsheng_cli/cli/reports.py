@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 
 import typer
@@ -49,9 +50,14 @@ STREAMED_FORMATS = ("tsv", "csv", "jsonl")
 
 
 def parse_lights(text: str | None) -> list[str] | None:
-    if not text:
+    """``red,yellow`` (also 红，黄 or 红、黄); an empty list names no light and is refused,
+    not taken for every project."""
+    if text is None:
         return None
-    return [values.parse_enum(part, "light", values.LIGHT) for part in text.split(",") if part]
+    parts = [part.strip() for part in re.split("[,，、]", text)]
+    if not any(parts):
+        values.parse_enum(text, "light", values.LIGHT)  # refuses it, naming the lights
+    return [values.parse_enum(part, "light", values.LIGHT) for part in parts if part]
 
 
 def deviation(

@@ -20,7 +20,8 @@ ONE_DAY = timedelta(days=1)
 MIN_YEAR, MAX_YEAR = 1900, 2100  # wider than any register needs, narrow enough to catch typos
 
 PERIOD_ACCEPTED = (
-    "YYYY-MM, YYYYQn, YYYY-Wnn, YYYYHn, YYYY, YYYY-MM-DD, "
+    "YYYY-MM, YYYYQn, YYYY-Wnn, YYYYHn, YYYY, YYYY-MM-DD (also 2021年6月, 2021年第2季度, "
+    "2021年第24周, 2021年上半年, 2021年), "
     "this-week/last-week/this-month/last-month/this-quarter/last-quarter/this-year/last-year"
 )
 DATE_ACCEPTED = "a date YYYY-MM-DD"
@@ -170,9 +171,29 @@ _PATTERNS: list[tuple[re.Pattern[str], Callable[[int, int], Period]]] = [
 ]
 
 
+# The same periods written in Chinese, as the documents write them: 2021年6月, 2021年第二
+# 季度 in figures (2021年第2季度, 2021年2季度), 2021年第24周, 2021年上半年, 2021年.
+_CHINESE = [
+    (re.compile(r"(\d{4})年(\d{1,2})月", re.ASCII), r"\1-\2"),
+    (re.compile(r"(\d{4})年第?(\d)季度", re.ASCII), r"\1q\2"),
+    (re.compile(r"(\d{4})年第?(\d{1,2})周", re.ASCII), r"\1-w\2"),
+    (re.compile(r"(\d{4})年上半年", re.ASCII), r"\1h1"),
+    (re.compile(r"(\d{4})年下半年", re.ASCII), r"\1h2"),
+    (re.compile(r"(\d{4})年度?", re.ASCII), r"\1"),
+]
+
+
+def _from_chinese(normal: str) -> str:
+    for pattern, replacement in _CHINESE:
+        if pattern.fullmatch(normal):
+            return pattern.sub(replacement, normal)
+    return normal
+
+
 def parse_period(text: str, today: date) -> Period:
-    """A period from text such as ``2021-06``, ``2021Q2``, ``2021-W24``, ``last-month``, 本月."""
-    normal = _normalise(text).lower()
+    """A period from text such as ``2021-06``, ``2021Q2``, ``2021-W24``, ``last-month``, 本月,
+    2021年6月."""
+    normal = _from_chinese(_normalise(text).lower())
     if normal in _RELATIVE:
         shift, of = _RELATIVE[normal]
         return of(shift(today))

@@ -110,8 +110,13 @@ def effective(stored: Mapping[str, str]) -> dict[str, str]:
     return {key: stored.get(key, s.default) for key, s in SETTINGS.items()}
 
 
-def check_thresholds(values: Mapping[str, str]) -> None:
+def check_thresholds(values: Mapping[str, str], changed: str = "yellow_lag") -> None:
+    """Yellow's lag may not exceed red's; the message names the setting being ``changed``
+    (``config red_lag 5`` is refused as red_lag, against yellow_lag)."""
     if float(values["yellow_lag"]) > float(values["red_lag"]):
+        if changed == "red_lag":
+            raise InvalidValue("red_lag", values["red_lag"],
+                               f"at least yellow_lag ({values['yellow_lag']})")
         raise InvalidValue(
             "yellow_lag", values["yellow_lag"], f"at most red_lag ({values['red_lag']})"
         )

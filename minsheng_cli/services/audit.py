@@ -62,10 +62,20 @@ def log(
 ) -> list[dict]:
     if table is not None and table not in ROW_KEYS:
         raise InvalidValue("table", table, " | ".join(ROW_KEYS))
-    return queries_issues.audit_events(
+    events = queries_issues.audit_events(
         reg.db, code=code, issue_id=issue_id, since=since.isoformat() if since else None,
         table=table,
     )
+    if not events:
+        # A code or id the register never held is a typo, not an empty history.  (One whose
+        # row was deleted behind the program's back still has its events, and shows them.)
+        if code is not None:
+            uses.require_project(reg, code)
+        if issue_id is not None:
+            from minsheng_cli.services.workflow import require_issue
+
+            require_issue(reg, issue_id)
+    return events
 
 
 def verify(reg: Register) -> checks.Verification:
@@ -171,7 +181,8 @@ def set_config(reg: Register, ctx: WriteContext, key: str, value: str) -> Settin
     with reg.write():
         stored = store.read_settings(reg.db)
         old = domain_settings.effective(stored)[key]
-        domain_settings.check_thresholds(domain_settings.effective({**stored, key: new}))
+        domain_settings.check_thresholds(domain_settings.effective({**stored, key: new}),
+                                         changed=key)
         if stored.get(key) == new:
             return SettingChanged(key, old, new, False)
         store.write_setting(reg.db, ctx, key, new)

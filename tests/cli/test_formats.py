@@ -157,3 +157,10 @@ def test_an_impossible_output_is_refused_before_the_register_is_read(blank, argv
     result = blank(*argv, code=2)
     assert result.stderr.startswith(("minsheng: output: ", "minsheng: format: "))
     assert result.stderr.count("\n") == 1 and not blank.db.exists()
+
+
+@pytest.mark.parametrize("args", [["verify"], ["info"], ["show", SCHOOL]])
+def test_jsonl_of_one_document_is_one_line(standard, args):
+    out = standard(*args, "-f", "jsonl").stdout
+    assert out.count("\n") == 1, out
+    assert isinstance(json.loads(out), dict)

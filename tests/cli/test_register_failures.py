@@ -62,7 +62,13 @@ def test_an_empty_sqlite_file_is_not_a_register_until_init(blank):
 
 
 def test_a_folder_given_as_the_register(tmp_path):
-    assert "cannot open register" in one_line(Cli(tmp_path)("projects", code=3))
+    said = one_line(Cli(tmp_path)("projects", code=3))
+    assert f"'{tmp_path}' is a folder, not a register file; point MINSHENG_DB at" in said
+
+
+def test_an_empty_db_option_is_the_current_folder_not_a_register(cli):
+    said = one_line(cli("--db", "", "projects", code=3))
+    assert "'.' is a folder, not a register file; point --db at the register" in said
 
 
 def test_a_register_from_a_newer_program(cli):

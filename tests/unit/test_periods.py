@@ -291,3 +291,21 @@ def test_parse_date_only_raises_invalid_value(text):
 def test_parse_date_round_trips(d):
     assert parse_date(d.isoformat()) == d
     assert parse_date(f"{d.year}年{d.month}月{d.day}日") == d
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("2021年6月", "2021-06"), ("２０２１年６月", "2021-06"), ("2021年12月", "2021-12"),
+    ("2021年第2季度", "2021Q2"), ("2021年2季度", "2021Q2"), ("2021年第24周", "2021-W24"),
+    ("2021年上半年", "2021H1"), ("2021年下半年", "2021H2"), ("2021年", "2021"),
+    ("2021年度", "2021"),
+])
+def test_periods_written_in_chinese(text, label):
+    assert parse_period(text, date(2021, 6, 16)).label == label
+
+
+@pytest.mark.parametrize("text", ["2021年13月", "2021年第5季度", "2021年第54周", "2021年中",
+                                  "年6月", "2021年6"])
+def test_chinese_periods_out_of_range_are_refused(text):
+    with pytest.raises(InvalidValue) as err:
+        parse_period(text, date(2021, 6, 16))
+    assert "2021年6月" in str(err.value)  # the message shows the Chinese forms too

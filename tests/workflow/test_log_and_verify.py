@@ -139,7 +139,9 @@ def test_log_filters(recorded):
         ("visits", "insert"), ("progress", "insert"), ("issues", "insert"),
         ("issue_events", "insert"), ("issues", "update"), ("issue_events", "insert")]
     assert [e["command"] for e in p2][-2:] == ["issue transfer", "issue transfer"]
-    assert run.json("log", "--issue", "99") == []
+    assert "unknown issue: 99" in run("log", "--issue", "99", code=2).stderr
+    assert "unknown project: 'NOPE'" in run("log", "--project", "NOPE", code=2).stderr
+    assert run.json("log", "--project", "P2", "--since", "2099-01-01") == []  # known, quiet
     assert len(run.json("log", "--table", "visits")) == 1
     assert run.json("log", "--since", "2099-01-01") == []
     assert len(run.json("log", "--since", "2000-01-01")) == len(everything)
@@ -155,3 +157,15 @@ def test_a_deleted_visit_still_shows_in_the_projects_log(recorded):
         db.execute("DELETE FROM visits WHERE id = 1")
     assert ("visits", "1") in {(e["table_name"], e["row_key"])
                                for e in recorded.json("log", "--project", "P2")}
+
+
+def test_a_project_deleted_behind_the_programs_back_keeps_its_log(recorded):
+    with recorded.sql() as db:
+        db.execute("PRAGMA foreign_keys = OFF")
+        for table in ("issue_events", "issues", "progress", "visits", "assignments"):
+            column = "issue_id IN (SELECT id FROM issues WHERE project_code = 'P2')" \
+                if table == "issue_events" else "project_code = 'P2'"
+            db.execute(f"DELETE FROM {table} WHERE {column}")
+        db.execute("DELETE FROM projects WHERE code = 'P2'")
+    events = recorded.json("log", "--project", "P2")
+    assert ("projects", "insert") in {(e["table_name"], e["action"]) for e in events}
