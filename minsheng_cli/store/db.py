@@ -43,18 +43,51 @@ def connect(path: Path, *, create: bool = False, threads: bool = False) -> sqlit
     if not path.parent.is_dir():
         raise RegisterError(f"folder {path.parent} does not exist; create it or use another --db")
     try:
-        # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writes).
-        db = sqlite3.connect(path, isolation_level=None, timeout=busy_timeout_ms() / 1000,
-                             check_same_thread=not threads)
+        return opened(path, threads=threads)
+    except sqlite3.Error as error:
+        if create or not on_read_only_disk(path):
+            raise register_error(error, path) from error
+        if wal_pending(path):
+            raise RegisterError(
+                f"register {path} is on a read-only disk with writes still in its -wal file; "
+                "copy the register and its -wal file to a folder you can write to") from error
+    # A register on a read-only disk (a CD, a read-only share, a mounted backup): SQLite
+    # cannot make the WAL's shared-memory file beside it, so it is read as the unchanging
+    # file it is there — with nothing waiting in a WAL that would be left unread.  Writes
+    # are refused as read-only.
+    try:
+        return opened(f"{Path(path).absolute().as_uri()}?immutable=1", threads=threads,
+                      uri=True)
+    except sqlite3.Error as error:
+        raise register_error(error, path) from error
+
+
+def opened(target: Path | str, *, threads: bool, uri: bool = False) -> sqlite3.Connection:
+    # isolation_level=None: we issue BEGIN/COMMIT ourselves (BEGIN IMMEDIATE for writes).
+    db = sqlite3.connect(target, isolation_level=None, timeout=busy_timeout_ms() / 1000,
+                         check_same_thread=not threads, uri=uri)
+    try:
         db.row_factory = sqlite3.Row
         db.execute(f"PRAGMA busy_timeout = {busy_timeout_ms()}")
         db.execute("PRAGMA foreign_keys = ON")
         db.execute("PRAGMA synchronous = NORMAL")
         # Reading the schema is the first touch of the file: a non-SQLite file fails here.
         db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.Error as error:
-        raise register_error(error, path) from error
+    except BaseException:
+        db.close()
+        raise
     return db
+
+
+def on_read_only_disk(path: Path) -> bool:
+    """The register's folder cannot be written (a read-only file system, or no right to)."""
+    return path.exists() and not os.access(path.parent, os.W_OK)
+
+
+def wal_pending(path: Path) -> bool:
+    """A write-ahead log with pages in it beside the register: read only with it."""
+    wal = Path(f"{path}-wal")
+    return wal.exists() and wal.stat().st_size > 0
 
 
 def enable_wal(db: sqlite3.Connection, path: Path) -> None:
