@@ -9,7 +9,7 @@ Checks that need the register (does the code exist?) are done by the service.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -145,10 +145,12 @@ def line_of(problem: str) -> int:
     return int(found.group(1)) if found else 0
 
 
-def problem_of(line: int, error: UserError) -> str:
-    """One bad row as one line: the line, the column and what is accepted when known."""
+def problem_of(line: int, error: UserError, columns: Mapping[str, str] | None = None) -> str:
+    """One bad row as one line: the line, the column and what is accepted when known;
+    ``columns`` (field → the sheet's header) names a field by its header."""
     if isinstance(error, InvalidValue):
-        return (f"line {line}, column {error.field}: {echo(error.value)} is not valid; "
+        column = (columns or {}).get(error.field, error.field)
+        return (f"line {line}, column {column}: {echo(error.value)} is not valid; "
                 f"expected {error.accepted}")
     return f"line {line}: {error}"
 

@@ -258,7 +258,7 @@ def parse_date(text: str | date, field: str = "date") -> date:
 
 
 def _date_in_range(d: date, field: str, original: object) -> date:
-    if not MIN_YEAR <= d.year <= MAX_YEAR:
-        raise InvalidValue(field, original, DATE_ACCEPTED)
+    if not MIN_YEAR <= d.year <= MAX_YEAR:  # well formed, out of range: say the range
+        raise InvalidValue(field, original, f"{DATE_ACCEPTED} from {MIN_YEAR} to {MAX_YEAR}")
     # datetime is a date subclass; keep only the day, since a date means the end of that day.
     return date(d.year, d.month, d.day)

@@ -56,15 +56,20 @@ def refuse(source: str, problems: list[str], repeats: list[str] | None = None) -
         raise rows_of.ImportError_(source, [*problems, *(repeats or [])], hint)
 
 
-def checked(records: list, action) -> tuple[list[tuple[int, object]], list[str]]:
+def checked(
+    records: list, action, kind: str, sheet
+) -> tuple[list[tuple[int, object]], list[str]]:
     """Run ``action`` on each record: (line, result) for those that pass, and a problem
-    naming the line for each that fails."""
+    naming the line for each that fails — and the column by the sheet's own header (a
+    rule checked against the register names its field, ``date``, which the clerk's sheet
+    calls 日期)."""
+    columns = rows_of.column_map(kind, sheet.headers)
     results, problems = [], []
     for line, record in records:
         try:
             results.append((line, action(record)))
         except UserError as error:
-            problems.append(rows_of.problem_of(line, error))
+            problems.append(rows_of.problem_of(line, error, columns))
     return results, problems
 
 
@@ -103,7 +108,8 @@ def import_projects(reg, ctx, sheet, source, today, options) -> int:
 
 def import_progress(reg, ctx, sheet, source, today, options) -> int:
     records, problems = rows_of.parse_rows("progress", sheet, rows_of.progress_from, source)
-    rows, found = checked(records, lambda r: uses.progress_rows(reg, ctx, [r], today)[0])
+    rows, found = checked(records, lambda r: uses.progress_rows(reg, ctx, [r], today)[0],
+                          "progress", sheet)
     repeats = [] if options.allow_duplicates else repeated(
         [(line, progress_key(row), f"{row['project_code']} on {row['date']}")
          for line, row in rows],
@@ -124,7 +130,8 @@ def import_visits(reg, ctx, sheet, source, today, options) -> int:
     repeats = [] if options.allow_duplicates else repeated(
         [(line, visit_key(v), f"{v.group} at {v.code} on {v.date}") for line, v in records],
         lambda key: store.same_visit_id(reg.db, *key), "visit")
-    _, found = checked(records, lambda v: uses.record_visit(reg, ctx, v, today))
+    _, found = checked(records, lambda v: uses.record_visit(reg, ctx, v, today), "visits",
+                       sheet)
     refuse(source, problems + found, repeats)
     return len(records)
 
@@ -156,7 +163,7 @@ def import_assignments(reg, ctx, sheet, source, today, options) -> int:
         group, code = uses.require_group(reg, pair[0]), uses.require_project(reg, pair[1])
         return group["id"], code["code"]
 
-    pairs, found = checked(records, check)
+    pairs, found = checked(records, check, "assignments", sheet)
     refuse(source, problems + found)
     added = 0
     for _, (group_id, code) in pairs:
@@ -175,7 +182,8 @@ def import_plans(reg, ctx, sheet, source, today, options) -> int:
         lambda c: (c.raw("code") or "", c.get("date", parse_date), c.get("pct", values.parse_pct)),
         source,
     )
-    _, found = checked(records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r))
+    _, found = checked(records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r), "plans",
+                       sheet)
     refuse(source, problems + found)
     return len(records)
 
@@ -184,7 +192,8 @@ def import_issues(reg, ctx, sheet, source, today, options) -> int:
     records, problems = rows_of.parse_rows(
         "issues", sheet, lambda c: rows_of.issue_from(c, today), source
     )
-    _, found = checked(records, lambda r: record_imported_issue(reg, ctx, *r, today=today))
+    _, found = checked(records, lambda r: record_imported_issue(reg, ctx, *r, today=today),
+                       "issues", sheet)
     refuse(source, problems + found)
     return len(records)
 

@@ -218,6 +218,14 @@ def test_import_progress_bad(projects2, tmp_path, row, message):
     assert message in refused(projects2, path, "progress")
 
 
+def test_a_rule_checked_against_the_register_names_the_sheets_own_header(projects2, tmp_path):
+    # the date after today is found by the service, not the parser: still 日期, not date
+    path = write_csv(tmp_path / "进度.csv", [["项目编号", "填报日期", "完成百分比(%)"],
+                                             [SCHOOL, "2021-06-17", "10"]])
+    assert "line 2, column 填报日期: '2021-06-17' is not valid; expected a date on or before" \
+        in refused(projects2, path, "progress")
+
+
 def test_import_visits_good(standard, tmp_path):
     path = write_csv(tmp_path / "走访.csv", [
         ["项目编号", "监督小组", "日期", "方式", "参加人员", "观察进度(%)", "观察完成数量",

@@ -266,7 +266,8 @@ def test_parse_date_rejects(text):
         parse_date(text, field="due")
     assert err.value.field == "due"
     assert err.value.value == text
-    assert err.value.accepted == "a date YYYY-MM-DD"
+    # a well-formed date out of the years also says them (test below)
+    assert err.value.accepted in ("a date YYYY-MM-DD", "a date YYYY-MM-DD from 1900 to 2100")
 
 
 def test_parse_date_accepts_date_objects():
@@ -309,3 +310,10 @@ def test_chinese_periods_out_of_range_are_refused(text):
     with pytest.raises(InvalidValue) as err:
         parse_period(text, date(2021, 6, 16))
     assert "2021年6月" in str(err.value)  # the message shows the Chinese forms too
+
+
+@pytest.mark.parametrize("text", ["9999-12-31", "1899-12-31", "2101年1月1日"])
+def test_a_well_formed_date_out_of_range_says_the_range(text):
+    with pytest.raises(InvalidValue) as err:
+        parse_date(text, "as_of")
+    assert str(err.value).endswith("expected a date YYYY-MM-DD from 1900 to 2100")
