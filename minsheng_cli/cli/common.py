@@ -307,6 +307,8 @@ def outputs_checked(ctx: typer.Context) -> None:
     if "printable" not in ctx.meta:  # not FormatOpt's (export, summary have their own)
         return
     fmt, out = ctx.params.get("fmt"), ctx.params.get("out")
+    if out is not None and not str(out).strip():  # Path("") would be the current folder
+        raise InvalidValue("output", str(out), "a file name, e.g. report.xlsx")
     if fmt is not None or out is not None:
         # Click's values: -o is still text here (Typer makes the Path for the command).
         output_format(fmt, None if out is None else Path(out),

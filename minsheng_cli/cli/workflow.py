@@ -124,14 +124,18 @@ def close(
     issue_id: IdArg,
     verdict: Annotated[str, typer.Option(
         "--verdict", help="Re-check on site (复核): satisfied 满意 | basic 基本满意 | "
-        "unsatisfied 不满意", autocompletion=complete.complete_verdict)] = "satisfied",
+        "unsatisfied 不满意 (struck off all the same; to send it back, `issue reopen`)",
+        autocompletion=complete.complete_verdict)] = "satisfied",
     day: DateOpt = None,
     note: NoteOpt = None,
 ) -> None:
     """Strike off (销号) a responded issue after re-checking it on site."""
-    run_move(ctx, issue_id, "close", day, verdict=values.parse_enum(verdict, "verdict",
-                                                                    values.VERDICT),
-             note=optional_text(note, "note"))
+    chosen = values.parse_enum(verdict, "verdict", values.VERDICT)
+    run_move(ctx, issue_id, "close", day, verdict=chosen, note=optional_text(note, "note"))
+    if chosen == "unsatisfied":
+        say(f"note: issue {issue_id} is struck off although its re-check was unsatisfied "
+            "(不满意); an issue to be redone is sent back with `minsheng issue reopen`, "
+            "not closed")
 
 
 @app.command()

@@ -60,7 +60,7 @@ def _field_list(*choices: str) -> Callable[[str, str], str]:
     def parse(text: str, key: str) -> str:
         parts = [p.strip() for p in text.replace("，", ",").split(",") if p.strip()]
         unknown = [p for p in parts if p not in choices]
-        if unknown:
+        if unknown or not parts:  # empty is a slip, not "none": that is said explicitly
             raise InvalidValue(key, text, "a comma-separated list of " + ", ".join(choices)
                                + " (or none)")
         if parts == ["none"]:

@@ -103,6 +103,7 @@ BAD = {
     "no light": (("deviation", "--light", ", "), ("light", "', '", "green")),
     "issues unknown category": (("issues", "--category", "x"), ("category", "'x'")),
     "unknown format": (("projects", "-f", "xml"), ("format", "xml", "json")),
+    "empty output": (("projects", "-o", ""), ("output", "''", "a file name")),
     "format on show": (("show", SCHOOL, "--format", "yaml"), ("format", "yaml")),
     "bad period": (("visits", "--period", "2021-13"), ("period", "2021-13")),
     "period words": (("visits", "--period", "上个月"), ("period", "上个月")),

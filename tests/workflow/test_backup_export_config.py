@@ -118,6 +118,7 @@ def test_config_refuses_bad_values(units):
                                  "from 1 to 120"),
         (("yellow_lag", "40"), "yellow_lag: '40' is not valid; expected at most red_lag (30)"),
         (("red_lag", "5"), "red_lag: '5' is not valid; expected at least yellow_lag (10)"),
+        (("publish.fields", ""), "publish.fields: '' is not valid; expected a comma-separated"),
         (("schedule_basis", "weeks"), "expected days or months"),
         (("nonsense",), "unknown setting: 'nonsense'"),
     ]:

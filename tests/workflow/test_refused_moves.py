@@ -87,7 +87,10 @@ def test_verdicts_in_chinese_and_english(issues):
     issue = flag(run, "P2", "safety", "围挡缺失", "2021-06-01")
     run("issue", "transfer", str(issue), "--date", "2021-06-01")
     run("issue", "respond", str(issue), "--note", "已设置围挡")
-    run("issue", "close", str(issue), "--verdict", "不满意", "--note", "围挡高度不足")
+    closed = run("issue", "close", str(issue), "--verdict", "不满意", "--note", "围挡高度不足")
     assert run.json("issue", "show", str(issue))["verdict"] == "unsatisfied"
+    # struck off as recorded, with a word on what sends an issue back instead
+    assert "is struck off although its re-check was unsatisfied" in closed.stderr
+    assert "`minsheng issue reopen`" in closed.stderr
     # close without --verdict: 满意
     assert run.json("issue", "show", "4")["verdict"] == "satisfied"
