@@ -47,14 +47,15 @@ def connect(path: Path, *, create: bool = False, threads: bool = False) -> sqlit
     except sqlite3.Error as error:
         if create or not on_read_only_disk(path):
             raise register_error(error, path) from error
-        if wal_pending(path):
+        if journal_pending(path):
             raise RegisterError(
-                f"register {path} is on a read-only disk with writes still in its -wal file; "
-                "copy the register and its -wal file to a folder you can write to") from error
-    # A register on a read-only disk (a CD, a read-only share, a mounted backup): SQLite
+                f"register {path} is on a read-only disk with writes still in its -wal or "
+                "-journal file; copy the register and those files to a folder you can write "
+                "to") from error
+    # A register on a read-only disk (a CD, a read-only mount, a mounted backup): SQLite
     # cannot make the WAL's shared-memory file beside it, so it is read as the unchanging
-    # file it is there — with nothing waiting in a WAL that would be left unread.  Writes
-    # are refused as read-only.
+    # file it is there — with nothing waiting in a WAL or journal that would be left
+    # unread.  Writes are refused as read-only.
     try:
         return opened(f"{Path(path).absolute().as_uri()}?immutable=1", threads=threads,
                       uri=True)
@@ -80,14 +81,23 @@ def opened(target: Path | str, *, threads: bool, uri: bool = False) -> sqlite3.C
 
 
 def on_read_only_disk(path: Path) -> bool:
-    """The register's folder cannot be written (a read-only file system, or no right to)."""
-    return path.exists() and not os.access(path.parent, os.W_OK)
+    """The register lies on a file system mounted read-only: nothing can write it there,
+    so reading it as unchanging is safe.  (A folder the user may not write to is not
+    enough: others may be writing the register, and an immutable read takes no locks.)"""
+    try:
+        return path.exists() and bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+    except (AttributeError, OSError):  # no statvfs (Windows): never assumed
+        return False
 
 
-def wal_pending(path: Path) -> bool:
-    """A write-ahead log with pages in it beside the register: read only with it."""
-    wal = Path(f"{path}-wal")
-    return wal.exists() and wal.stat().st_size > 0
+def journal_pending(path: Path) -> bool:
+    """A write-ahead log with pages in it, or a rollback journal (a transaction cut off),
+    beside the register: an immutable read would miss or misread them."""
+    for suffix in ("-wal", "-journal"):
+        side = Path(f"{path}{suffix}")
+        if side.exists() and side.stat().st_size > 0:
+            return True
+    return False
 
 
 def enable_wal(db: sqlite3.Connection, path: Path) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from pathlib import Path
 
 import pytest
 
@@ -44,23 +45,31 @@ def test_a_write_there_is_refused_as_read_only(on_a_read_only_disk):
     assert "is read-only" in result.stderr
 
 
-def test_writes_waiting_in_its_wal_are_not_read_past(on_a_read_only_disk, monkeypatch):
-    monkeypatch.setattr(store_db, "wal_pending", lambda path: True)
+@pytest.mark.parametrize("suffix", ["-wal", "-journal"])
+def test_writes_waiting_beside_it_are_not_read_past(on_a_read_only_disk, monkeypatch, tmp_path,
+                                                     suffix):
+    copy = tmp_path / "r.db"
+    copy.write_bytes(on_a_read_only_disk.db.read_bytes())
+    Path(f"{copy}{suffix}").write_bytes(b"pages")  # a WAL, or a hot journal of a cut write
     with pytest.raises(RegisterError) as refused:
-        store_db.connect(on_a_read_only_disk.db)
-    assert "writes still in its -wal file" in str(refused.value)
+        store_db.connect(copy)
+    assert "writes still in its -wal or -journal file" in str(refused.value)
 
 
 @pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0,
                     reason="needs a user whom a folder's permissions bind")
-def test_a_read_only_folder_for_real(tmp_path, sample):
+def test_a_folder_one_may_not_write_is_not_a_read_only_disk(tmp_path, sample):
+    # others may write the register there: an immutable read would take no locks
     folder = tmp_path / "ro"
     folder.mkdir()
     copy = folder / "r.db"
-    with sqlite3.connect(sample.db) as source, sqlite3.connect(copy) as target:
-        source.backup(target)  # one self-contained file, its WAL folded in
+    copy.write_bytes(sample.db.read_bytes())
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR)
     try:
-        assert len(store_db.connect(copy).execute("SELECT * FROM projects").fetchall()) == 27
+        assert not store_db.on_read_only_disk(copy)
     finally:
         folder.chmod(stat.S_IRWXU)
+
+
+def test_a_writable_disk_is_not_read_only(sample):
+    assert not store_db.on_read_only_disk(sample.db)
