@@ -111,11 +111,23 @@ def expected_knots(
     return [(start - ONE_DAY, 0.0), *inner, (due, 100.0)]
 
 
-def check_plan_point(day: date, pct: float, plan: Sequence[tuple[date, float]]) -> None:
+def in_force(day: date, start: date, due: date) -> bool:
+    """A plan point that shapes the 序时进度 line: strictly between start − 1 day (0 %) and
+    due (100 %); the ends are fixed, so a point on or outside them has no effect."""
+    return start - ONE_DAY < day < due
+
+
+def check_plan_point(
+    day: date, pct: float, plan: Sequence[tuple[date, float]], start: date, due: date
+) -> None:
     """A plan point keeps the plan cumulative (节点计划: planned cumulative %, so the
     序时进度 line never goes down): not below any point in force before ``day`` nor above
-    any after it.  ``plan``: the points in force (the latest recorded for each date); one
-    on ``day`` itself is the point this one corrects, and does not count."""
+    any after it.  ``plan``: the points recorded (the latest for each date); one on
+    ``day`` itself is the point this one corrects, and does not count, nor do points on
+    or outside the project's ends, which shape nothing."""
+    if not in_force(day, start, due):
+        return
+    plan = [(d, p) for d, p in plan if in_force(d, start, due)]
     earlier = [(d, p) for d, p in plan if d < day]
     later = [(d, p) for d, p in plan if d > day]
     if earlier:
@@ -128,6 +140,23 @@ def check_plan_point(day: date, pct: float, plan: Sequence[tuple[date, float]]) 
         if pct > cap:
             raise InvalidValue("pct", f"{pct:g}", f"at most {cap:g}, the plan point of "
                                f"{cap_day} (a plan is cumulative)")
+
+
+def plan_descents(
+    plan: Sequence[tuple[date, float]], start: date, due: date
+) -> list[tuple[date, float, date, float]]:
+    """(day, pct, earlier day, its higher pct) for each point in force below an earlier
+    one: what makes a whole plan not cumulative (an import is checked as it ends, so that
+    its rows may come in any order)."""
+    found, highest = [], None
+    for day, pct in sorted(plan):
+        if not in_force(day, start, due):
+            continue
+        if highest is not None and pct < highest[1]:
+            found.append((day, pct, *highest))
+        if highest is None or pct >= highest[1]:
+            highest = (day, pct)
+    return found
 
 
 def _plan_knots(

@@ -182,10 +182,32 @@ def import_plans(reg, ctx, sheet, source, today, options) -> int:
         lambda c: (c.raw("code") or "", c.get("date", parse_date), c.get("pct", values.parse_pct)),
         source,
     )
-    _, found = checked(records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r), "plans",
-                       sheet)
+    _, found = checked(records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r, alone=False),
+                       "plans", sheet)
     refuse(source, problems + found)
+    # Each plan checked whole once every row is in: a revised plan may come in any order.
+    refuse(source, plan_descents(reg, records, rows_of.column_map("plans", sheet.headers)))
     return len(records)
+
+
+def plan_descents(reg, records: list, columns: dict[str, str]) -> list[str]:
+    """A problem for each imported plan point that leaves its plan going down: below an
+    earlier point, or above a later one (descents among points already in the register
+    are not the import's)."""
+    lines = {(code, day): line for line, (code, day, _) in records}
+    header = columns["pct"]
+    problems = []
+    for code in dict.fromkeys(code for _, (code, _, _) in records):
+        for day, pct, earlier, higher in uses.plan_problems(reg, code):
+            if (code, day) in lines:
+                problems.append(f"line {lines[code, day]}, column {header}: {pct:g} is below "
+                                f"{higher:g}, the plan point of {earlier} (a plan is "
+                                "cumulative)")
+            elif (code, earlier) in lines:
+                problems.append(f"line {lines[code, earlier]}, column {header}: {higher:g} is "
+                                f"above {pct:g}, the plan point of {day} (a plan is "
+                                "cumulative)")
+    return problems
 
 
 def import_issues(reg, ctx, sheet, source, today, options) -> int:

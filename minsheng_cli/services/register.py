@@ -121,14 +121,30 @@ def add_plan_point(reg: Register, ctx: WriteContext, code: str, day: date, pct: 
         return add_plan_point_in_tx(reg, ctx, code, day, pct)
 
 
-def add_plan_point_in_tx(reg: Register, ctx: WriteContext, code: str, day: date, pct: float) -> int:
+def add_plan_point_in_tx(
+    reg: Register, ctx: WriteContext, code: str, day: date, pct: float, *, alone: bool = True
+) -> int:
+    """Record a plan point; ``alone``: checked against the plan as it stands (an import
+    checks each plan once all its rows are in, ``plan_problems``)."""
     project = require_project(reg, code)
     start, due = date.fromisoformat(project["start"]), date.fromisoformat(project["due"])
     if not start <= day <= due:
         raise InvalidValue("date", day.isoformat(), f"a date from {start} to {due}")
-    schedule.check_plan_point(day, pct, [(date.fromisoformat(p["date"]), p["pct"])
-                                         for p in store.plan_points(reg.db, code)])
+    if alone:
+        schedule.check_plan_point(day, pct, plan_of(reg, code), start, due)
     return store.insert_plan_point(reg.db, ctx, code, day.isoformat(), pct)
+
+
+def plan_of(reg: Register, code: str) -> list[tuple[date, float]]:
+    """The plan points in force as (date, pct), by date."""
+    return [(date.fromisoformat(p["date"]), p["pct"]) for p in store.plan_points(reg.db, code)]
+
+
+def plan_problems(reg: Register, code: str) -> list[tuple[date, float, date, float]]:
+    """``schedule.plan_descents`` of the project's plan as recorded now."""
+    project = require_project(reg, code)
+    return schedule.plan_descents(plan_of(reg, code), date.fromisoformat(project["start"]),
+                                  date.fromisoformat(project["due"]))
 
 
 # -- progress --------------------------------------------------------------------------------

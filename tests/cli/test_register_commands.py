@@ -239,8 +239,28 @@ def test_an_imported_plan_that_goes_down_is_refused_whole(projects2, tmp_path):
                                               [SCHOOL, "2021-06-30", "50"],
                                               [SCHOOL, "2021-09-30", "30"]])
     result = projects2("import", "plans", str(path), code=2)
-    assert "line 3" in result.stderr and "at least 50" in result.stderr
+    assert ("line 3, column 计划进度: 30 is below 50, the plan point of 2021-06-30 (a plan is "
+            "cumulative)") in result.stderr
     assert count(projects2.db, "plan_points") == 0
+
+
+def test_an_imported_revision_may_come_in_any_row_order(projects2, tmp_path):
+    projects2("plan", SCHOOL, "2021-06-30", "40")
+    projects2("plan", SCHOOL, "2021-09-30", "60")
+    # raised, earlier row first: each row alone would go above the old 09-30 point
+    path = write_csv(tmp_path / "plans.csv", [["项目编号", "日期", "计划进度"],
+                                              [SCHOOL, "2021-06-30", "70"],
+                                              [SCHOOL, "2021-09-30", "90"]])
+    projects2("import", "plans", str(path))
+    assert [p["pct"] for p in projects2.json("show", SCHOOL)["plan"]] == [70, 90]
+
+
+def test_an_imported_point_above_a_later_one_names_its_own_line(projects2, tmp_path):
+    projects2("plan", SCHOOL, "2021-09-30", "60")
+    path = write_csv(tmp_path / "plans.csv", [["项目编号", "日期", "计划进度"],
+                                              [SCHOOL, "2021-06-30", "70"]])
+    result = projects2("import", "plans", str(path), code=2)
+    assert "line 2, column 计划进度: 70 is above 60, the plan point of 2021-09-30" in result.stderr
 
 
 def test_plan_point_outside_the_project(projects2):

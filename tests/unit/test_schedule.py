@@ -21,6 +21,7 @@ from minsheng_cli.domain.schedule import (
     is_stale,
     light,
     pct_of_target,
+    plan_descents,
     status,
 )
 
@@ -397,18 +398,37 @@ def test_forecast_of_a_vanishing_pace_is_none_not_an_overflow():
     assert forecast(figures, date(2019, 12, 2)) is None
 
 
-@given(st.lists(st.tuples(st.dates(date(2021, 1, 1), date(2021, 12, 31)),
+START, DUE = date(2021, 1, 1), date(2021, 12, 31)
+
+
+@given(st.lists(st.tuples(st.dates(date(2020, 12, 31), date(2021, 12, 31)),
                           st.integers(0, 100)), max_size=12))
 def test_accepted_plan_points_keep_the_plan_cumulative(points):
     """Whatever points are offered, in whatever order, those check_plan_point accepts
-    leave a plan in force (the latest for each date) that never goes down."""
-    in_force: dict[date, float] = {}
+    leave a plan in force (the latest for each date, inside the project) that never goes
+    down, as plan_descents finds too."""
+    recorded: dict[date, float] = {}
     for day, pct in points:
         try:
-            check_plan_point(day, pct, sorted(in_force.items()))
+            check_plan_point(day, pct, sorted(recorded.items()), START, DUE)
         except InvalidValue as refused:
             assert refused.field == "pct"
             continue
-        in_force[day] = pct
-    values = [pct for _, pct in sorted(in_force.items())]
-    assert values == sorted(values)
+        recorded[day] = pct
+    shaping = [pct for day, pct in sorted(recorded.items()) if START - timedelta(1) < day < DUE]
+    assert shaping == sorted(shaping)
+    assert plan_descents(sorted(recorded.items()), START, DUE) == []
+
+
+def test_a_point_on_the_due_date_shapes_nothing_and_caps_nothing():
+    # the due date is fixed at 100 %: a point there has no effect on the line
+    check_plan_point(date(2021, 12, 31), 50, [], START, DUE)
+    check_plan_point(date(2021, 6, 30), 60, [(date(2021, 12, 31), 50)], START, DUE)
+
+
+def test_plan_descents_name_the_point_and_the_higher_one_before_it():
+    plan = [(date(2021, 3, 31), 30), (date(2021, 6, 30), 20), (date(2021, 9, 30), 25),
+            (date(2021, 12, 31), 10)]
+    assert plan_descents(plan, START, DUE) == [
+        (date(2021, 6, 30), 20, date(2021, 3, 31), 30),
+        (date(2021, 9, 30), 25, date(2021, 3, 31), 30)]
