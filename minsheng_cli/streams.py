@@ -75,7 +75,11 @@ def wrapped(stream, raw: WholeWrites, *, line_buffering: bool):
 
 def install() -> None:
     """Put the raw layers under sys.stdout and sys.stderr, keeping their encodings; a
-    stream that is not a real file (a test runner's) is left as it is."""
+    stream that is not a real file (a test runner's) is left as it is.  POSIX only: on
+    Windows, Python writes a console through WriteConsoleW (PEP 528), which bytes written
+    to the descriptor would bypass (Chinese garbled on a code page 936 console)."""
+    if os.name != "posix":
+        return
     for name, kind in (("stdout", WholeWrites), ("stderr", BestEffortWrites)):
         stream = getattr(sys, name)
         try:
@@ -84,3 +88,9 @@ def install() -> None:
             continue
         line_buffering = stream.line_buffering or name == "stderr"
         setattr(sys, name, wrapped(stream, kind(fd), line_buffering=line_buffering))
+
+
+def installed() -> bool:
+    """Whether sys.stdout is on WholeWrites: then its failures are always StdoutFailed."""
+    raw = getattr(getattr(sys.stdout, "buffer", None), "raw", None)
+    return isinstance(raw, WholeWrites)

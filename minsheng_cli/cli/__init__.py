@@ -22,7 +22,6 @@ from minsheng_cli.cli import (
 )
 from minsheng_cli.cli.common import MinshengGroup, State, default_db_path, resolve_actor
 from minsheng_cli.cli.completion import choices
-from minsheng_cli.domain.errors import RegisterError
 from minsheng_cli.i18n import LANGS, resolve_lang
 
 app = typer.Typer(
@@ -60,12 +59,8 @@ def main_options(
     if chosen not in LANGS:
         raise typer.BadParameter(f"{lang!r} is not a language; expected zh or en",
                                  param_hint="--lang")
-    path = db or default_db_path()
-    if path.is_dir():  # --db "" is the current folder, --db ~/data a folder: not a register
-        where = "--db" if db is not None else "MINSHENG_DB"
-        raise RegisterError(f"{str(path)!r} is a folder, not a register file; point {where} "
-                            "at the register (e.g. minsheng.db in that folder)")
-    ctx.obj = State(db_path=path, lang=chosen, actor=resolve_actor(by))
+    ctx.obj = State(db_path=db or default_db_path(), lang=chosen, actor=resolve_actor(by),
+                    db_given=db is not None)
 
 
 register.install(app)

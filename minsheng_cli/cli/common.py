@@ -24,6 +24,7 @@ from typer import Abort, TyperException
 from typer._click.exceptions import NoArgsIsHelpError
 from typer.core import TyperGroup
 
+from minsheng_cli import streams
 from minsheng_cli.cli import completion
 from minsheng_cli.domain.errors import InvalidValue, MinshengError, OutputError, RegisterError
 from minsheng_cli.streams import StdoutFailed
@@ -58,10 +59,12 @@ def stdout_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
 
 
 def output_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
-    """``stdout_failed``, or for another file (``error.filename``) whose disk failed."""
-    if isinstance(error, StdoutFailed) or not error.filename:
+    """``stdout_failed``, or for another file (``error.filename``) whose disk failed
+    (named, not said to be written: an I/O error may come from reading it)."""
+    if isinstance(error, StdoutFailed) or (not error.filename and not streams.installed()):
         stdout_failed(error, recorded=recorded)
-    said_and_exit(f"cannot write {str(error.filename)!r} ({error.strerror or error})",
+    where = f"{str(error.filename)!r}: " if error.filename else "output: cannot write ("
+    said_and_exit(f"{where}{error.strerror or error}" + ("" if error.filename else ")"),
                   recorded)
 
 
@@ -193,6 +196,17 @@ class State:
     lang: str
     actor: str
     register: object | None = None
+    db_given: bool = False  # --db, not MINSHENG_DB or the default
+
+    def register_path(self) -> Path:
+        """The register's path, refused when it is a folder (``--db ""`` is the current
+        one): checked when the register is opened, so that ``init --help`` still helps."""
+        if self.db_path.is_dir():
+            where = "--db" if self.db_given else "MINSHENG_DB"
+            raise RegisterError(f"{str(self.db_path)!r} is a folder, not a register file; "
+                                f"point {where} at the register (e.g. minsheng.db in that "
+                                "folder)")
+        return self.db_path
 
     def close(self) -> None:
         if self.register is not None:
@@ -293,7 +307,7 @@ def register(ctx: typer.Context):
     st = state(ctx)
     if st.register is None:
         outputs_checked(ctx)
-        st.register = services.open_register(st.db_path)
+        st.register = services.open_register(st.register_path())
         ctx.find_root().call_on_close(st.close)
         for name in st.register.upgraded:
             typer.echo(f"minsheng: upgraded register schema: {name}", err=True)

@@ -74,7 +74,7 @@ def init(
     st = state(ctx)
     if st.db_path == app_dir_db_path():  # first run without --db: make the per-user folder
         st.db_path.parent.mkdir(parents=True, exist_ok=True)
-    reg = services.create_register(st.db_path)
+    reg = services.create_register(st.register_path())
     st.register = reg
     ctx.find_root().call_on_close(st.close)
     for name in reg.upgraded:

@@ -16,6 +16,7 @@ from io import BytesIO
 from pathlib import Path
 
 from minsheng_cli.render.document import Document, Heading, Paragraph, Table
+from minsheng_cli.render.files import in_place
 
 LATIN = "Times New Roman"
 TITLE_FONT = "宋体"
@@ -55,7 +56,8 @@ def write_docx(doc: Document, path: Path) -> None:
     # under a ZipFile fails twice, the second time as "Exception ignored").
     zipped = BytesIO()
     word.save(zipped)
-    path.write_bytes(zipped.getbuffer())
+    with open(path, "ab" if in_place(path) else "wb") as out:  # into /dev/stdout: append
+        out.write(zipped.getbuffer())
 
 
 # -- page and styles ----------------------------------------------------------------------------

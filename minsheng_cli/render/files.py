@@ -54,7 +54,7 @@ def replacing(path: Path | str) -> Iterator[Path]:
     path = Path(path)
     if path.is_symlink() and not into_proc(path):
         path = Path(os.path.realpath(path))
-    if is_special(path) or into_proc(path):
+    if in_place(path):
         try:
             yield path
         except OSError as error:
@@ -90,16 +90,24 @@ def is_special(path: Path) -> bool:
 
 
 def into_proc(path: Path) -> bool:
-    """A link that leads through /proc (``/dev/stdout`` → ``/proc/self/fd/1``): what it
-    names is this process's stream, to be written into as it is."""
-    for _ in range(40):  # SQLite-like bound on hops; a loop fails later, when opened
+    """A path through /proc — ``/proc/self/fd/1`` itself, ``/dev/fd/1`` (its folder is a
+    link there), ``/dev/stdout`` (a link to it): this process's stream, to be written
+    into as it is."""
+    for _ in range(40):  # a bound on hops; a loop of links fails later, when opened
+        if os.path.realpath(path.parent).startswith("/proc/"):
+            return True
         if not path.is_symlink():
             return False
         target = Path(os.readlink(path))
         path = target if target.is_absolute() else path.parent / target
-        if path.parts[1:2] == ("proc",):
-            return True
     return False
+
+
+def in_place(path: Path | str) -> bool:
+    """``replacing`` writes into ``path`` itself (a device, a pipe, this process's
+    stream): open it to append, so that ``-o /dev/stdout >> log`` keeps the log."""
+    path = Path(path)
+    return into_proc(path) or is_special(path)
 
 
 # A disk that failed under the output, not a path the user got wrong: exit 3, not 2.
@@ -119,7 +127,8 @@ def text_file(path: Path | str, fmt: str) -> Iterator[TextIO]:
     # A CSV file gets a byte-order mark: without it Excel and WPS take the text for GBK
     # and show the Chinese garbled.
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
-    with replacing(path) as temp, temp.open("w", encoding=encoding, newline="") as out:
+    mode = "a" if in_place(path) else "w"
+    with replacing(path) as temp, temp.open(mode, encoding=encoding, newline="") as out:
         yield out
 
 

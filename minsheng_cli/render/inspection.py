@@ -48,7 +48,8 @@ def write_report(report, lang: str, path: Path | None) -> None:
 
             write_docx(document, temporary)
         else:
-            with open(temporary, "w", encoding="utf-8", newline="\n") as out:
+            mode = "a" if files.in_place(path) else "w"  # into /dev/stdout: append
+            with open(temporary, mode, encoding="utf-8", newline="\n") as out:
                 (doc.write_html if kind == "html" else doc.write_markdown)(document, out)
 
 

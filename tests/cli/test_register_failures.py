@@ -184,3 +184,8 @@ def test_read_only_file_in_a_writable_folder(standard):
     assert result.stderr == (f"minsheng: register {standard.db} is read-only; check the "
                              "file's permissions or copy it elsewhere\n")
     assert count(standard.db, "visits") == 1
+
+
+def test_help_still_helps_when_the_register_path_is_a_folder(tmp_path):
+    result = Cli(tmp_path)("init", "--help")
+    assert "Usage:" in result.stdout

@@ -250,3 +250,17 @@ def test_an_output_file_on_a_filling_disk_is_one_line_and_nothing_left(tmp_path,
     assert done.returncode == 3, done.stderr
     assert done.stderr == f"minsheng: output: cannot write '{out}' (File too large)\n"
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="no /proc here")
+@pytest.mark.parametrize("stream", ["/proc/self/fd/1", "/dev/fd/1"])
+def test_every_spelling_of_stdout_is_written_into_and_appended_to(tmp_path, sample, stream):
+    # (not /dev/stdout itself: a regression would replace the machine's, run as root;
+    # these two cannot be replaced, a regression fails)
+    log = tmp_path / "log.csv"
+    log.write_text("earlier line\n")
+    with log.open("a") as out:  # `>> log.csv`
+        done = run(sample.db, "deviation", "-f", "csv", "-o", stream, stdout=out)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("earlier line\n") and "code,name,item," in text
