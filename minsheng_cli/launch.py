@@ -14,6 +14,7 @@ from minsheng_cli import streams
 
 
 def main() -> None:
+    streams.install()
     if sys.argv[1:] == ["--version"]:
         from minsheng_cli import __version__
 
@@ -32,7 +33,6 @@ def main() -> None:
     from minsheng_cli.store.sqlite_setup import memory_statistics_off
 
     memory_statistics_off()
-    streams.install()
     from minsheng_cli.cli import main as run
 
     run()

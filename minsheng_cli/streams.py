@@ -16,6 +16,7 @@ still working, for the culprit.
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import sys
@@ -67,6 +68,20 @@ class BestEffortWrites(WholeWrites):
             return len(memoryview(data).cast("B"))
 
 
+class ClosedStdout(io.RawIOBase):
+    """Stdout closed by the caller (``minsheng … >&-``): a write fails as StdoutFailed,
+    so that a report says so (exit 3) and a command writing to -o FILE still runs."""
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return False
+
+    def write(self, data) -> int:
+        raise StdoutFailed(errno.EBADF, "stdout is closed")
+
+
 def wrapped(stream, raw: WholeWrites, *, line_buffering: bool):
     stream.flush()
     return io.TextIOWrapper(io.BufferedWriter(raw), encoding=stream.encoding,
@@ -78,6 +93,10 @@ def install() -> None:
     stream that is not a real file (a test runner's) is left as it is.  POSIX only: on
     Windows, Python writes a console through WriteConsoleW (PEP 528), which bytes written
     to the descriptor would bypass (Chinese garbled on a code page 936 console)."""
+    if sys.stdout is None:
+        sys.stdout = io.TextIOWrapper(io.BufferedWriter(ClosedStdout()), encoding="utf-8")
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 — until exit
     if os.name != "posix":
         return
     for name, kind in (("stdout", WholeWrites), ("stderr", BestEffortWrites)):

@@ -68,6 +68,15 @@ def output_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
                   recorded)
 
 
+def encoding_failed(error: UnicodeEncodeError, *, recorded: bool = False) -> NoReturn:
+    """Stdout's encoding cannot write the text (``PYTHONIOENCODING=ascii``, Chinese
+    names): one line and exit 3, the output being cut there."""
+    stdout_to_devnull()
+    shown = error.object[error.start:error.end] if isinstance(error.object, str) else "?"
+    said_and_exit(f"output: stdout's encoding {error.encoding} cannot write {shown!r}; use "
+                  "UTF-8 (unset PYTHONIOENCODING, or set it to utf-8)", recorded)
+
+
 def said_and_exit(message: str, recorded: bool) -> NoReturn:
     quiet_leftovers()
     kept = "; what the command recorded is kept (see `minsheng log`)" if recorded else ""
@@ -135,6 +144,10 @@ class MinshengGroup(TyperGroup):
             recorded = register_changed(ctx)
             close_register(ctx)
             output_failed(error, recorded=recorded)
+        except UnicodeEncodeError as error:  # PYTHONIOENCODING=ascii and Chinese text
+            recorded = register_changed(ctx)
+            close_register(ctx)
+            encoding_failed(error, recorded=recorded)
         except MinshengError as error:
             close_register(ctx)
             if isinstance(error, OutputError):
@@ -161,6 +174,8 @@ class MinshengGroup(TyperGroup):
             if not isinstance(error, StdoutFailed) and not disk_failed(error):
                 raise
             output_failed(error)
+        except UnicodeEncodeError as error:
+            encoding_failed(error)
         except NoArgsIsHelpError as error:
             typer.echo(error.format_message(), err=True)
             sys.exit(error.exit_code)

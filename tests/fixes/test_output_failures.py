@@ -264,3 +264,36 @@ def test_every_spelling_of_stdout_is_written_into_and_appended_to(tmp_path, samp
     assert done.returncode == 0, done.stderr
     text = log.read_text(encoding="utf-8")
     assert text.startswith("earlier line\n") and "code,name,item," in text
+
+
+def closed_stdout() -> None:  # `minsheng … >&-`
+    os.close(1)
+
+
+@pytest.mark.parametrize("args", [["projects"], ["--version"]])
+def test_a_closed_stdout_is_one_line_and_exit_3(sample, args):
+    done = subprocess.run([sys.executable, "-m", "minsheng_cli", *args], stdout=None,
+                          stderr=subprocess.PIPE, env=environment(sample.db), cwd=ROOT,
+                          text=True, timeout=120, preexec_fn=closed_stdout)
+    assert done.returncode == 3, done.stderr
+    assert done.stderr.endswith("minsheng: output: cannot write to stdout (stdout is closed)\n")
+    assert "Traceback" not in done.stderr
+
+
+def test_a_closed_stdout_does_not_stop_output_to_a_file(tmp_path, sample):
+    out = tmp_path / "projects.csv"
+    done = subprocess.run([sys.executable, "-m", "minsheng_cli", "projects", "-o", str(out)],
+                          stderr=subprocess.PIPE, env=environment(sample.db), cwd=ROOT,
+                          text=True, timeout=120, preexec_fn=closed_stdout)
+    assert done.returncode == 0, done.stderr
+    assert out.read_text(encoding="utf-8-sig").startswith("code,")
+
+
+def test_an_encoding_that_cannot_write_chinese_is_one_line_and_exit_3(sample):
+    env = {**environment(sample.db), "PYTHONIOENCODING": "ascii"}
+    done = subprocess.run([sys.executable, "-m", "minsheng_cli", "projects"],
+                          capture_output=True, env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 3
+    said = done.stderr.decode("ascii", "backslashreplace")
+    assert "minsheng: output: stdout's encoding ascii cannot write" in said
+    assert "Traceback" not in said
