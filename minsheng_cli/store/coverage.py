@@ -110,12 +110,19 @@ def visits_owed_counts(db: sqlite3.Connection, windows: list[dict], as_of: str) 
 FEW_GROUPS = 100
 
 
+# The columns of a checklist row as ``checklist_rows`` gives them.
+CHECKLIST_ROW = ("group_id", "code", "name", "department", "district", "due", "last_visit_any",
+                 "last_visit_group", "visited_on", "open_issue_ids", "open_issues",
+                 "open_categories")
+
+
 def checklist_rows(windows: list[tuple[int, str, str]], as_of: str) -> parallel.Job:
     """A read job: one row per project assigned to each group of the (group id, window
     start, window end) triples, which share ``as_of``, with its visits and the issues open
-    at ``as_of``, as dicts in group, then code order.  One query: the issues' state at
-    ``as_of`` is rebuilt once for the monthly and the quarterly groups (a query per group
-    cost 2,000 queries at 100,000 projects)."""
+    at ``as_of``, as tuples of CHECKLIST_ROW in group, then code order (the service makes
+    each row's dict once, with its standing: 100,000 at 100,000 projects).  One query:
+    the issues' state at ``as_of`` is rebuilt once for the monthly and the quarterly
+    groups (a query per group cost 2,000 queries at 100,000 projects)."""
     sql = f"""
         WITH chosen AS MATERIALIZED (
             SELECT json_extract(value, '$[0]') AS group_id,
@@ -148,7 +155,8 @@ def checklist_rows(windows: list[tuple[int, str, str]], as_of: str) -> parallel.
         LEFT JOIN open_issues o ON o.project_code = p.code
         WHERE p.start <= chosen.window_end AND p.due >= chosen.window_start
         ORDER BY a.group_id, p.code"""
-    return parallel.fetch(sql, {"windows": json.dumps(windows), "as_of": as_of}, as_dicts)
+    return parallel.fetch(sql, {"windows": json.dumps(windows), "as_of": as_of},
+                          lambda keys, found: found.fetchall())
 
 
 def groups_for_checklist(

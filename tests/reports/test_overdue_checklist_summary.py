@@ -212,3 +212,20 @@ def test_overdue_flat_tsv_is_the_flat_rows_written_as_tsv(sample):
     write_rows(render.iter_flat_rows(report), render.FLAT, "tsv", "en", reference)
     assert fast.getvalue() == reference.getvalue()
     assert "外墙 渗水 第二行" in fast.getvalue() and "X 1\t7.5\t" in fast.getvalue()
+
+
+@pytest.mark.parametrize(("light", "stale", "categories", "actual", "funds", "focus"), [
+    ("green", 0, None, 50.0, 45.0, []),
+    ("yellow", 0, None, 50.0, None, ["schedule"]),
+    ("green", 1, None, None, None, ["schedule"]),
+    ("green", 0, "safety", 50.0, None, ["quality"]),
+    ("green", 0, None, 50.0, 29.9, ["funding"]),  # money lags the work by > 20 pp
+    ("green", 0, None, 50.0, 30.0, []),  # by exactly 20: not yet
+    ("red", 0, "feedback,quality,funding", 10.0, 90.0,
+     ["schedule", "quality", "funding", "feedback"]),
+    (None, None, None, None, None, []),  # no standing at the as-of date
+])
+def test_focus_of_names_the_supervision_points(light, stale, categories, actual, funds, focus):
+    from minsheng_cli.services.reports import focus_of
+
+    assert focus_of(light, stale, categories, actual, funds) == focus
