@@ -10,13 +10,10 @@ from __future__ import annotations
 
 import csv
 import json
-import os
-import shutil
-import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 
-from minsheng_cli.render.files import cannot_write
+from minsheng_cli.render.files import cannot_write, move_into, staging_in
 from minsheng_cli.render.output import neutralize_formula
 
 CSV_NOTE = "text cells starting with = + - @ are prefixed with ' (formulas)"
@@ -29,12 +26,7 @@ def write_export(folder: Path, snapshot, fmt: str) -> None:
     only when all of them are whole, the manifest last: a disk that fills up half way
     leaves no export (and an earlier one, under --force, as it was), never some tables
     and a cut one."""
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".minsheng-export-", dir=folder))
-    except OSError as error:
-        raise cannot_write(folder, error) from error
-    try:
+    with staging_in(folder, ".minsheng-export-") as staging:
         write = write_table_json if fmt == "json" else write_table_csv
         names = []
         for table in snapshot.tables():
@@ -51,13 +43,7 @@ def write_export(folder: Path, snapshot, fmt: str) -> None:
             write_json_file(staging / "manifest.json", manifest)
         except OSError as error:
             raise cannot_write(folder / "manifest.json", error) from error
-        for name in [*names, "manifest.json"]:
-            try:
-                os.replace(staging / name, folder / name)
-            except OSError as error:
-                raise cannot_write(folder / name, error) from error
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        move_into(staging, folder, [*names, "manifest.json"])
 
 
 def archive_cell(value) -> str:

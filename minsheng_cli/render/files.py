@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import stat
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
@@ -78,6 +79,31 @@ def replacing(path: Path | str) -> Iterator[Path]:
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def staging_in(folder: Path, prefix: str) -> Iterator[Path]:
+    """A staging folder inside ``folder`` (made with it when missing), removed when the
+    block ends: files are written there whole, then put in place by ``move_into`` (renames
+    on one file system), so that a failure half-way leaves ``folder`` as it was."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=prefix, dir=folder))
+    except OSError as error:
+        raise cannot_write(folder, error) from error
+    try:
+        yield staging
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def move_into(staging: Path, folder: Path, names: Iterable[str]) -> None:
+    """Each of ``names`` from ``staging`` into ``folder``, in that order."""
+    for name in names:
+        try:
+            os.replace(staging / name, folder / name)
+        except OSError as error:
+            raise cannot_write(folder / name, error) from error
 
 
 def is_special(path: Path) -> bool:

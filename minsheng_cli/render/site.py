@@ -16,14 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from minsheng_cli.domain.errors import Conflict, InvalidValue
-from minsheng_cli.render.files import cannot_write
+from minsheng_cli.render.files import cannot_write, move_into, staging_in
 from minsheng_cli.render.site_assets import FILTER_JS, OVERFLOW_JS, SITE_CSS
 from minsheng_cli.render.site_pages import index_page, project_page
 
@@ -77,29 +74,20 @@ def write_site(site: dict, folder: Path, lang: str, force: bool) -> list[str]:
     written[MARKER] = json.dumps({"written_by": "minsheng publish", "as_of": site["as_of"],
                                   "files": [name for name in written]},
                                  ensure_ascii=False, indent=1)
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=".minsheng-staging-", dir=folder))
-    except OSError as error:
-        raise cannot_write(folder, error) from error
-    try:
-        (staging / "p").mkdir()
-        for name, text in written.items():
-            (staging / name).write_text(text, encoding="utf-8")
-        earlier = earlier_files(folder)
-        (folder / "p").mkdir(exist_ok=True)
-        # Pages first, the index after them and the marker last; pages of projects no
-        # longer published go only then, so no index ever links a page that is missing.
-        for name in sorted(written, key=lambda n: (n == MARKER, n == "index.html")):
-            try:
-                os.replace(staging / name, folder / name)
-            except OSError as error:
-                raise cannot_write(folder / name, error) from error
-        remove_files(folder, earlier - set(written))
-    except OSError as error:
-        raise cannot_write(folder, error) from error
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with staging_in(folder, ".minsheng-staging-") as staging:
+        try:
+            (staging / "p").mkdir()
+            for name, text in written.items():
+                (staging / name).write_text(text, encoding="utf-8")
+            earlier = earlier_files(folder)
+            (folder / "p").mkdir(exist_ok=True)
+            # Pages first, the index after them and the marker last; pages of projects no
+            # longer published go only then, so no index ever links a page that is missing.
+            move_into(staging, folder,
+                      sorted(written, key=lambda n: (n == MARKER, n == "index.html")))
+            remove_files(folder, earlier - set(written))
+        except OSError as error:
+            raise cannot_write(folder, error) from error
     return [name for name in written if name != MARKER]
 
 
