@@ -83,7 +83,9 @@ def plans(ctx: typer.Context, path: FileArg) -> None:
 
 
 @app.command()
-def issues(ctx: typer.Context, path: FileArg) -> None:
+def issues(
+    ctx: typer.Context, path: FileArg, allow_duplicates: AllowDuplicatesOpt = False
+) -> None:
     """Issues: 项目编号, 监督小组, 走访日期, 类别, 严重程度, 问题描述,
     整改责任单位, 状态, 发现日期."""
-    run(ctx, "issues", path)
+    run(ctx, "issues", path, allow_duplicates=allow_duplicates)

@@ -30,7 +30,7 @@ DUPLICATES_HINT = "a row that really repeats a record imports with --allow-dupli
 @dataclass(frozen=True)
 class ImportOptions:
     year: int | None = None  # projects: the year when the sheet has no 年度 column
-    allow_duplicates: bool = False  # progress, visits: import rows that repeat a record
+    allow_duplicates: bool = False  # progress, visits, issues: rows that repeat a record
 
 
 def run_import(
@@ -214,10 +214,22 @@ def import_issues(reg, ctx, sheet, source, today, options) -> int:
     records, problems = rows_of.parse_rows(
         "issues", sheet, lambda c: rows_of.issue_from(c, today), source
     )
+    # Before any row is written: the same file twice would flag (and transfer) every
+    # issue twice.  The day is the one the row gives: found on, else its visit's.
+    repeats = [] if options.allow_duplicates else repeated(
+        [(line, issue_key(issue, visit_date), f"{issue.code} {issue.text!r}")
+         for line, (issue, visit_date, _) in records],
+        lambda key: store.same_issue_id(reg.db, *key), "issue")
     _, found = checked(records, lambda r: record_imported_issue(reg, ctx, *r, today=today),
                        "issues", sheet)
-    refuse(source, problems + found)
+    refuse(source, problems + found, repeats)
     return len(records)
+
+
+def issue_key(issue, visit_date: str | None) -> tuple:
+    """What makes two issues the same issue: project, category, text, and the day."""
+    day = issue.found_on.isoformat() if issue.found_on else visit_date
+    return (issue.code, issue.category, issue.text, day)
 
 
 def record_imported_issue(reg, ctx, issue, visit_date, status, *, today: date) -> int:

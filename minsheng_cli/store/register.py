@@ -246,6 +246,19 @@ def get_visit(db: sqlite3.Connection, visit_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def same_issue_id(
+    db: sqlite3.Connection, code: str, category: str, text: str, found_on: str | None
+) -> int | None:
+    """The first issue of ``code`` with this category and text (found that day, when the
+    day is given), if any: an imported issue that is already in the register."""
+    row = db.execute(
+        "SELECT id FROM issues WHERE project_code = ? AND category = ? AND text = ?"
+        " AND (? IS NULL OR found_on = ?) ORDER BY id LIMIT 1",
+        [code, category, text, found_on, found_on],
+    ).fetchone()
+    return row[0] if row else None
+
+
 def first_visit_id(db: sqlite3.Connection, code: str, group_id: int, day: str) -> int | None:
     """The first visit a group made to a project on a day (an imported issue's visit)."""
     row = db.execute(

@@ -87,3 +87,34 @@ def test_parse_and_register_problems_are_named_together_in_line_order(standard, 
     assert lines[2].startswith("line 4, column 日期: '2021-13-40' is not valid")
     assert len(lines) == 3
     assert dump_register(standard.db) == before
+
+
+ISSUES_HEADER = ["项目编号", "类别", "问题描述", "严重程度", "状态", "发现日期"]
+ISSUES = [
+    [SCHOOL, "质量", "外墙渗水", "一般", "已转办", "2021-06-05"],
+    [HOTLINE, "安全", "围挡缺失", "重大", "待转办", "2021-06-06"],
+]
+
+
+def test_the_same_issues_file_twice_is_refused_and_nothing_is_transferred_again(standard,
+                                                                               tmp_path):
+    path = write_csv(tmp_path / "问题.csv", [ISSUES_HEADER, *ISSUES])
+    standard("import", "issues", str(path))
+    before = dump_register(standard.db)
+    result = standard("import", "issues", str(path), code=2)
+    assert f"line 2: {SCHOOL} '外墙渗水' is already in the register (issue " in result.stderr
+    assert f"line 3: {HOTLINE} '围挡缺失' is already in the register (issue " in result.stderr
+    assert dump_register(standard.db) == before  # no second issue, no second transfer
+
+
+def test_an_issue_line_repeating_an_earlier_line_is_refused(standard, tmp_path):
+    path = write_csv(tmp_path / "问题.csv", [ISSUES_HEADER, ISSUES[0], ISSUES[1], ISSUES[0]])
+    result = standard("import", "issues", str(path), code=2)
+    assert f"line 4: repeats line 2 ({SCHOOL} '外墙渗水')" in result.stderr
+
+
+def test_a_repeated_issue_imports_when_asked(standard, tmp_path):
+    path = write_csv(tmp_path / "问题.csv", [ISSUES_HEADER, ISSUES[0], ISSUES[0]])
+    issues = count(standard.db, "issues")
+    standard("import", "issues", str(path), "--allow-duplicates")
+    assert count(standard.db, "issues") == issues + 2
