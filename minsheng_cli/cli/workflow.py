@@ -8,6 +8,7 @@ allow from the issue's status exits 2 and names the moves that are allowed.
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated
 
 import typer
@@ -200,18 +201,25 @@ def transfer_list(
     chosen = output_format(fmt, out, printable=True)
     wanted = values.parse_enum(status, "status", values.ISSUE_STATUS) if status else None
     when = parse_date(day, "date") if day else today()
+    lang = state(ctx).lang
+
+    def deliver(listing) -> None:  # inside the marking's transaction: all or nothing
+        if not listing.rows:
+            say("minsheng: no issues to list")
+        write_transfer_list(listing, chosen, lang, out)
+        if out is None:
+            sys.stdout.flush()  # a full disk shows here, before the transfers commit
+
     result = uses.transfer_list(
         register(ctx), write_context(ctx), as_of=as_of_or_today(as_of),
         department=optional_text(department, "department"),
         status=wanted, mark_on=when if mark_transferred else None, today=today(),
+        deliver=deliver,
     )
     if mark_transferred:
         fallback = any(m.calendar_fallback for m in result.marked)
         say(f"transferred {len(result.marked)} open issue(s) on {when}"
             + ("; deadlines count Monday–Friday (beyond the Chinese holiday calendar)"
                if fallback else ""))
-    if not result.rows:
-        say("minsheng: no issues to list")
-    write_transfer_list(result, chosen, state(ctx).lang, out)
     if out is not None:
         say(f"wrote {out} ({len(result.rows)} issue(s), {len(result.departments)} unit(s))")

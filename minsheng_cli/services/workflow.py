@@ -8,6 +8,7 @@ audit log.  A move is dated: not after today, not before the issue's last step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -166,25 +167,42 @@ def transfer_list(
     status: str | None = None,
     mark_on: date | None = None,
     today: date | None = None,
+    deliver: Callable[[TransferList], None] | None = None,
 ) -> TransferList:
     """The 问题清单; with ``mark_on``, first transfer every listed open issue that day.
 
     Marking is one transaction: either every open issue on the list is transferred, or
-    (on any refusal) none is.
+    (on any refusal) none is.  ``deliver`` (writing the list out) runs inside it: a list
+    that could not be written (a full disk) undoes the transfers, whose deadlines would
+    otherwise run for departments that never got the list.
     """
     statuses = (status,) if status else workflow.OPEN_STATUSES
+    if mark_on is None:
+        result = listed(reg, as_of, statuses, department, [])
+        if deliver is not None:
+            deliver(result)
+        return result
     marked: list[Moved] = []
-    if mark_on is not None:
-        with reg.write():
-            rows = queries_issues.transfer_list_rows(reg.db, statuses, department)
-            for row in rows:
-                if row["status"] == "open":
-                    req = MoveRequest(day=mark_on)
-                    marked.append(move_in_tx(reg, ctx, row["id"], "transfer", req,
-                                             today or mark_on))
-    rows = queries_issues.transfer_list_rows(reg.db, statuses, department)
+    with reg.write():
+        rows = queries_issues.transfer_list_rows(reg.db, statuses, department)
+        for row in rows:
+            if row["status"] == "open":
+                req = MoveRequest(day=mark_on)
+                marked.append(move_in_tx(reg, ctx, row["id"], "transfer", req,
+                                         today or mark_on))
+        result = listed(reg, as_of, statuses, department, marked)
+        if deliver is not None:
+            deliver(result)
+    return result
+
+
+def listed(
+    reg: Register, as_of: date, statuses: tuple[str, ...], department: str | None,
+    marked: list[Moved],
+) -> TransferList:
+    """The list's rows by unit, numbered, with the time left at ``as_of``."""
     result = TransferList(as_of, statuses, marked=marked)
-    for row in rows:
+    for row in queries_issues.transfer_list_rows(reg.db, statuses, department):
         group = result.departments.setdefault(row["department"] or "", [])
         group.append({**with_time_left(row, as_of), "no": len(group) + 1})
     return result

@@ -159,6 +159,23 @@ def test_mark_transferred_refuses_all_or_nothing(listed):
     assert listed.dump() == before
 
 
+def test_a_list_that_cannot_be_written_undoes_the_marking(listed, tmp_path, monkeypatch):
+    # a full disk under -o: departments without a list must not have deadlines running
+    from minsheng_cli.domain.errors import OutputError
+    from minsheng_cli.render import transfer_list
+
+    def full_disk(*args, **kwargs):
+        raise OutputError("output: cannot write 'x.xlsx' (No space left on device)")
+
+    monkeypatch.setattr(transfer_list, "write_transfer_list", full_disk)
+    before = listed.dump()
+    failed = listed("transfer-list", "--mark-transferred", "-o", str(tmp_path / "x.xlsx"),
+                    code=3)
+    assert "No space left on device" in failed.stderr
+    assert "transferred" not in failed.stderr
+    assert listed.dump() == before
+
+
 def test_an_empty_list_is_not_an_error(units, tmp_path):
     result = units("transfer-list")
     assert result.stdout == "" or result.stdout.startswith("no\t")
