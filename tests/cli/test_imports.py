@@ -254,3 +254,51 @@ def test_import_visits_bad(standard, tmp_path, row, message):
     path = write_csv(tmp_path / "v.csv", [["code", "group", "date", "method"],
                                           [SCHOOL, GRASSROOTS, "2021-06-07", "site"], row])
     assert message in refused(standard, path, "visits")
+
+
+def test_an_xlsx_cell_merged_down_a_block_reaches_every_row(cli, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["2022年重大民生实事项目清单"])  # a title merged across the top
+    sheet.merge_cells("A1:E1")
+    sheet.append(["项目编号", "项目名称", "所属事项", "开工日期", "完成时限"])
+    for code in ("M1", "M2", "M3"):
+        sheet.append([code, f"项目{code}", "教育提升" if code == "M1" else None,
+                      "2022-01-01", "2022-12-31"])
+    sheet.merge_cells("C3:C5")  # 所属事项 over its three projects, as lists are laid out
+    book.save(tmp_path / "清单.xlsx")
+    cli("import", "projects", str(tmp_path / "清单.xlsx"))
+    assert {p["code"]: p["item"] for p in cli.json("projects")} == {
+        "M1": "教育提升", "M2": "教育提升", "M3": "教育提升"}
+
+
+def test_an_xlsx_formula_without_a_stored_value_is_refused(cli, tmp_path):
+    path = write_xlsx(tmp_path / "清单.xlsx", [
+        ["项目编号", "项目名称", "计划投资(万元)", "开工日期", "完成时限"],
+        ["F1", "x", "=100+200", "2022-01-01", "2022-12-31"],  # written by a program
+    ])
+    result = cli("import", "projects", str(path), code=2)
+    assert ("1 formula cell(s) without a stored value (first: line 2, column 计划投资(万元): "
+            "=100+200); open the file in Excel or WPS and save it") in result.stderr
+    assert cli.json("projects") == []
+
+
+def test_an_xlsx_is_read_from_its_active_sheet_named_in_messages(cli, tmp_path):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.title = "说明"
+    book.active.append(["填表说明"])
+    sheet = book.create_sheet("清单")
+    sheet.append(["项目编号", "项目名称", "开工日期", "完成时限"])
+    sheet.append(["S1", "x", "2022-01-01", "2022-12-31"])
+    book.active = 1
+    book.save(tmp_path / "two.xlsx")
+    cli("import", "projects", str(tmp_path / "two.xlsx"))
+    assert [p["code"] for p in cli.json("projects")] == ["S1"]
+    book.active = 0
+    book.save(tmp_path / "two.xlsx")
+    refused = cli("import", "projects", str(tmp_path / "two.xlsx"), code=2)
+    assert "two.xlsx (sheet '说明'): no header row found" in refused.stderr
