@@ -33,7 +33,7 @@ HEADERS: dict[str, dict[str, tuple[str, ...]]] = {
     "projects": {
         "code": CODE,
         "name": ("项目名称", "名称", "name"),
-        "item": ("所属事项", "事项", "所属实事", "item"),
+        "item": ("所属事项", "事项", "所属实事", "件", "所属件", "item"),
         "content": ("建设内容", "目标任务", "内容", "content"),
         "department": ("牵头单位", "责任单位", "牵头部门", "department"),
         "partners": ("配合单位", "partners"),
@@ -230,7 +230,7 @@ def parse_rows(
         try:
             records.append((row.line, build(Cells(row, mapping, REQUIRED[kind]))))
         except UserError as error:
-            problems.append(problem_of(row.line, error))
+            problems.append(problem_of(row.line, error, mapping))
     return records, problems
 
 

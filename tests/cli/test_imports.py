@@ -302,3 +302,26 @@ def test_an_xlsx_is_read_from_its_active_sheet_named_in_messages(cli, tmp_path):
     book.save(tmp_path / "two.xlsx")
     refused = cli("import", "projects", str(tmp_path / "two.xlsx"), code=2)
     assert "two.xlsx (sheet '说明'): no header row found" in refused.stderr
+
+
+def test_the_guides_headers_import(cli, tmp_path):
+    # docs/使用说明.md §一.4: 件 for the item, 目标任务 (text) beside 目标数量 (a number)
+    path = write_csv(tmp_path / "清单.csv", [
+        ["项目编号", "项目名称", "件", "牵头单位", "区县", "目标任务", "目标数量", "单位",
+         "计划投资", "开工日期", "完成时限"],
+        ["G1", "新建学校", "教育提升", "市教育局", "东城区", "新建小学2所", "2", "所", "300",
+         "2022-01-01", "2022-12-31"],
+    ])
+    cli("import", "projects", str(path))
+    shown = cli.json("show", "G1")
+    project = shown.get("project", shown)
+    assert (project["item"], project["content"], project["target"], project["unit"]) == (
+        "教育提升", "新建小学2所", 2, "所")
+
+
+def test_a_cell_refused_while_parsing_names_the_sheets_header(cli, tmp_path):
+    path = write_csv(tmp_path / "清单.csv", [
+        ["项目编号", "项目名称", "计量单位", "开工日期"],
+        ["U1", "x", "所", "2022-01-01"],  # a unit without a target quantity
+    ])
+    assert "line 2, column 计量单位: '所' is not valid" in refused(cli, path, "projects")
