@@ -11,6 +11,7 @@ report is one of these: the text is written in ``render/inspection.py``.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -142,7 +143,7 @@ def inspection_report(reg: Register, period: Period, as_of: date) -> InspectionR
         projects=projects, items=item_sections(projects),
         lights=tally(projects, "light", LIGHTS), statuses=tally(projects, "status", STATUSES),
         funds=funds_of(projects),
-        coverage=group_coverage(reg, period, day),
+        coverage=group_coverage(reg, period, day, codes),
         missed_visits=[v for v in store.missed_visits(reg.db, windows_of(period, day),
                                                       day.isoformat()) if v["code"] in codes],
         issues=issues, common_issues=common,
@@ -202,8 +203,13 @@ def windows_of(period: Period, day: date) -> list[dict]:
     return windows
 
 
-def group_coverage(reg: Register, period: Period, day: date) -> list[GroupCoverage]:
-    assigned = {g["name"]: g["projects"] for g in uses.groups(reg)}
+def group_coverage(
+    reg: Register, period: Period, day: date, codes: set[str]
+) -> list[GroupCoverage]:
+    """Each group's visits and windows; ``assigned`` counts the report's projects only (a
+    register holding two years' lists would count the other year's too)."""
+    assigned = {g["name"]: len(uses.assigned_codes(reg, g["id"]) & codes)
+                for g in uses.groups(reg)}
     counts = coverage.summary_counts(reg.db, period.start.isoformat(), day.isoformat())
     visits = {v["group"]: v for v in counts["visits"]}
     by_group: dict[str, GroupCoverage] = {}
@@ -227,9 +233,15 @@ def group_coverage(reg: Register, period: Period, day: date) -> list[GroupCovera
 
 def common_issues(reg: Register, day: date, issues: list[dict]) -> list[dict]:
     """Common issues at ``day`` (category rows), each with its issues and the departments
-    whose issues alone span enough projects."""
-    rows = audit.common_issues(reg, COMMON_MIN_PROJECTS, day)
+    whose issues alone span enough projects — counted among the report's issues only
+    (``issues``, of its projects: a register holding another year's list would count
+    that year's issues, and call a category common that is not, in this report)."""
     by_id = {i["id"]: i for i in issues}
+    rows = sorted((row for row in map(functools.partial(within, by_id),
+                                      audit.common_issues(reg, COMMON_MIN_PROJECTS, day))
+                   if row["projects"] >= COMMON_MIN_PROJECTS),
+                  key=lambda r: (r["scope"], -r["projects"], r["category"],
+                                 r["department"] or ""))
     departments: dict[str, list[dict]] = {}
     for row in rows:
         if row["scope"] == "category_department":
@@ -237,6 +249,14 @@ def common_issues(reg: Register, day: date, issues: list[dict]) -> list[dict]:
     return [{**row, "issue_rows": [by_id[i] for i in row["issue_ids"] if i in by_id],
              "departments": departments.get(row["category"], [])}
             for row in rows if row["scope"] == "category"]
+
+
+def within(by_id: dict[int, dict], row: dict) -> dict:
+    """A common-issue row counted again over the issues of ``by_id`` alone."""
+    ids = [i for i in row["issue_ids"] if i in by_id]
+    codes = sorted({by_id[i]["code"] for i in ids})
+    return {**row, "issue_ids": ids, "codes": codes, "issues": len(ids),
+            "projects": len(codes)}
 
 
 def individual(issues: list[dict], common_categories: set[str]) -> list[dict]:

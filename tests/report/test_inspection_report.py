@@ -221,6 +221,26 @@ def test_issues_as_they_stood_on_the_date(sample, tmp_path):
     assert "已撤回 |" in after.split("（二）个性问题")[1].split("（三）")[0]
 
 
+def test_a_second_years_report_counts_its_own_projects_and_issues_only(sample, tmp_path):
+    # the sample's 2021 issues are open in mid-2022 too: they are not this report's
+    copy = tmp_path / "copy.db"
+    sample("backup", str(copy))
+    run = Cli(copy, lang="zh")
+    env = {"MINSHENG_TODAY": "2022-06-30"}
+    run("add-project", "MS2022-01", "新建学校", "--year", "2022", "--start", "2022-01-01",
+        "--due", "2022-12-31", "--item", "教育提升", env=env)
+    run("assign", "东城区人大监督小组", "MS2022-01", env=env)
+    run("flag", "MS2022-01", "--category", "质量", "--text", "外墙渗水", "--date", "2022-05-10",
+        env=env)
+    report = run("report", "--period", "2022", "--as-of", "2022-06-30", env=env).stdout
+    issues = report.split("四、发现的问题")[1]
+    assert "#### " not in issues.split("（二）")[0]  # no common issue: one project, one issue
+    coverage = report.split("三、视察走访情况")[1].split("四、")[0]
+    dongcheng = next(line for line in coverage.splitlines() if line.startswith("| 东城区"))
+    assert dongcheng.split("|")[3].strip() == "1"  # its 2022 project, not 5 + 1
+    assert "尚无同类未销号问题涉及3个及以上项目的情况" in issues
+
+
 # -- bad input ----------------------------------------------------------------------------------
 
 
