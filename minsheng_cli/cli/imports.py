@@ -77,9 +77,11 @@ def assignments(ctx: typer.Context, path: FileArg) -> None:
 
 
 @app.command()
-def plans(ctx: typer.Context, path: FileArg) -> None:
+def plans(
+    ctx: typer.Context, path: FileArg, allow_duplicates: AllowDuplicatesOpt = False
+) -> None:
     """Plan points (节点计划): 项目编号, 日期, 计划进度(%)."""
-    run(ctx, "plans", path)
+    run(ctx, "plans", path, allow_duplicates=allow_duplicates)
 
 
 @app.command()

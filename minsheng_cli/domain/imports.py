@@ -235,7 +235,12 @@ def parse_rows(
 
 
 def year_of(text: str | None, field: str) -> int:
-    year = values.parse_quantity(text, field)
+    """2021, also 2021年 / 2021年度 as lists write it."""
+    bare = (text or "").strip().removesuffix("年度").removesuffix("年")
+    try:
+        year = values.parse_quantity(bare, field)
+    except InvalidValue:
+        raise InvalidValue(field, text, "a year such as 2021") from None
     if not year.is_integer() or not 1900 <= year <= 2100:
         raise InvalidValue(field, text, "a year such as 2021")
     return int(year)

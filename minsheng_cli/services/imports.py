@@ -30,7 +30,7 @@ DUPLICATES_HINT = "a row that really repeats a record imports with --allow-dupli
 @dataclass(frozen=True)
 class ImportOptions:
     year: int | None = None  # projects: the year when the sheet has no 年度 column
-    allow_duplicates: bool = False  # progress, visits, issues: rows that repeat a record
+    allow_duplicates: bool = False  # progress, visits, issues, plans: rows repeating a record
 
 
 def run_import(
@@ -182,12 +182,33 @@ def import_plans(reg, ctx, sheet, source, today, options) -> int:
         lambda c: (c.raw("code") or "", c.get("date", parse_date), c.get("pct", values.parse_pct)),
         source,
     )
+    # Before any row is written: the same plan imported twice records nothing new.
+    repeats = [] if options.allow_duplicates else repeated(
+        [(line, (code, day.isoformat(), pct), f"{code} {day} {pct:g}%")
+         for line, (code, day, pct) in records if day is not None and pct is not None],
+        lambda key: store.same_plan_point_id(reg.db, *key), "plan point")
+    problems += two_points_a_day(records)
     _, found = checked(records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r, alone=False),
                        "plans", sheet)
-    refuse(source, problems + found)
+    refuse(source, problems + found, repeats)
     # Each plan checked whole once every row is in: a revised plan may come in any order.
     refuse(source, plan_descents(reg, records, rows_of.column_map("plans", sheet.headers)))
     return len(records)
+
+
+def two_points_a_day(records: list) -> list[str]:
+    """Lines that give a project a second, different plan point for a day the file already
+    gave it one (only one can stand; which was meant is not for the program to guess)."""
+    first: dict[tuple, tuple[int, float]] = {}
+    problems = []
+    for line, (code, day, pct) in records:
+        if day is None or pct is None:
+            continue
+        earlier = first.setdefault((code, day), (line, pct))
+        if earlier[1] != pct:
+            problems.append(f"line {line}: a second plan point for {code} on {day} "
+                            f"({pct:g}%; line {earlier[0]} says {earlier[1]:g}%)")
+    return problems
 
 
 def plan_descents(reg, records: list, columns: dict[str, str]) -> list[str]:

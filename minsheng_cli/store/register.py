@@ -246,6 +246,14 @@ def get_visit(db: sqlite3.Connection, visit_id: int) -> dict | None:
     return dict(row) if row else None
 
 
+def same_plan_point_id(db: sqlite3.Connection, code: str, day: str, pct: float) -> int | None:
+    """The plan point in force for ``code`` on ``day`` when it says ``pct``, if any."""
+    row = db.execute(
+        "SELECT id, pct FROM plan_points WHERE project_code = ? AND date = ?"
+        " ORDER BY id DESC LIMIT 1", [code, day]).fetchone()
+    return row[0] if row is not None and row[1] == pct else None
+
+
 def same_issue_id(
     db: sqlite3.Connection, code: str, category: str, text: str, found_on: str | None
 ) -> int | None:

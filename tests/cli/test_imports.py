@@ -325,3 +325,15 @@ def test_a_cell_refused_while_parsing_names_the_sheets_header(cli, tmp_path):
         ["U1", "x", "所", "2022-01-01"],  # a unit without a target quantity
     ])
     assert "line 2, column 计量单位: '所' is not valid" in refused(cli, path, "projects")
+
+
+@pytest.mark.parametrize(("year", "accepted"), [("2022年", True), ("2022年度", True),
+                                                 ("二〇二二", False), ("22年", False)])
+def test_a_year_column_as_lists_write_it(cli, tmp_path, year, accepted):
+    path = write_csv(tmp_path / "清单.csv", [["项目编号", "项目名称", "年度"], ["Y1", "x", year]])
+    if accepted:
+        cli("import", "projects", str(path))
+        assert cli.json("projects")[0]["year"] == 2022
+    else:
+        assert f"column 年度: '{year}' is not valid; expected a year such as 2021" in refused(
+            cli, path, "projects")

@@ -328,3 +328,23 @@ def test_jsonl_is_one_document_per_line(standard):
     for args in (("show", SCHOOL), ("info",)):
         lines = standard(*args, "-f", "jsonl").stdout.splitlines()
         assert len(lines) == 1 and json.loads(lines[0])
+
+
+def test_the_same_plan_imported_twice_is_refused(projects2, tmp_path):
+    path = write_csv(tmp_path / "plans.csv", [["项目编号", "日期", "计划进度"],
+                                              [SCHOOL, "2021-06-30", "50"],
+                                              [SCHOOL, "2021-09-30", "80"]])
+    projects2("import", "plans", str(path))
+    again = projects2("import", "plans", str(path), code=2)
+    assert f"line 2: {SCHOOL} 2021-06-30 50% is already in the register" in again.stderr
+    assert count(projects2.db, "plan_points") == 2
+
+
+def test_two_plan_points_for_one_day_in_one_file_are_refused(projects2, tmp_path):
+    path = write_csv(tmp_path / "plans.csv", [["项目编号", "日期", "计划进度"],
+                                              [SCHOOL, "2021-06-30", "40"],
+                                              [SCHOOL, "2021-06-30", "45"]])
+    result = projects2("import", "plans", str(path), code=2)
+    assert (f"line 3: a second plan point for {SCHOOL} on 2021-06-30 (45%; line 2 says 40%)"
+            in result.stderr)
+    assert count(projects2.db, "plan_points") == 0
