@@ -111,14 +111,9 @@ def stdout_to_devnull() -> None:
 
 
 def register_changed(ctx) -> bool:
-    """Whether this command's connection has written rows to the register."""
+    """Whether this command committed a write to the register (not one rolled back)."""
     state = ctx.obj if isinstance(ctx.obj, State) else None
-    if state is None or state.register is None:
-        return False
-    try:
-        return state.register.db.total_changes > 0
-    except sqlite3.ProgrammingError:  # already closed
-        return False
+    return bool(state is not None and getattr(state.register, "committed", False))
 
 
 def close_register(ctx) -> None:

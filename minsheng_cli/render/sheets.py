@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -104,23 +105,30 @@ def read_xlsx(path: Path) -> Sheet:
     than read as blank."""
     from openpyxl import load_workbook
 
-    merged, formulas = sheet_features(path)
+    merged, unvalued_refs = sheet_features(path)
     try:  # read_only (streamed, 40 % faster) unless merged cells must be known
         book = load_workbook(path, data_only=True, read_only=not merged)
     except Exception as error:  # openpyxl raises many kinds for a broken file
         raise UserError(f"{path.name}: not a readable .xlsx file ({error})") from error
     try:
-        sheet = book.active or book.worksheets[0]
+        # the active sheet, unless it is a chart sheet (no cells): then the first one
+        active = book.active
+        sheet = active if hasattr(active, "iter_rows") else book.worksheets[0]
         name = (path.name if len(book.worksheets) == 1
                 else f"{path.name} (sheet {sheet.title!r})")
-        rows = [[cell_text(cell) for cell in row] for row in sheet.iter_rows(min_row=1)]
+        rows, empty = [], set()
+        for line, row in enumerate(sheet.iter_rows(min_row=1), start=1):
+            rows.append([cell_text(cell) for cell in row])
+            empty.update((line, col) for col, cell in enumerate(row, start=1)
+                         if cell.value is None)
         blocks = ([r for r in sheet.merged_cells.ranges if r.max_row > r.min_row]
                   if merged else [])
         title = sheet.title
     finally:
         book.close()
     fill_down(rows, blocks)
-    unvalued = formulas_without_values(path, title, rows) if formulas else []
+    unvalued = (formulas_without_values(path, title, rows, empty, unvalued_refs)
+                if unvalued_refs else [])
     if unvalued:
         line, column, formula = unvalued[0]
         raise UserError(f"{name}: {len(unvalued)} formula cell(s) without a stored value "
@@ -129,22 +137,34 @@ def read_xlsx(path: Path) -> Sheet:
     return sheet_of(name, list(enumerate(rows, start=1)))
 
 
-def sheet_features(path: Path) -> tuple[bool, bool]:
-    """Whether any worksheet of the file has merged cells, and formulas: read from the
-    sheets' XML, so that a plain list takes the fast path."""
+MERGE_CELL = re.compile(rb"<(?:\w+:)?mergeCell[\s/>]")
+# A formula cell with no usable stored value: no <v>, or an empty one in a cell that is
+# not text (t="str").  A program that never computed the file writes these (openpyxl:
+# <c r="C2"><f>100+200</f><v></v></c>); Excel and WPS store a value for every formula,
+# the empty text of =IF(…,"",…) as t="str" with <v></v>.
+UNVALUED_FORMULA = re.compile(
+    rb'<(?:\w+:)?c\b(?![^>]*\bt="str")[^>]*\br="([A-Z]+[0-9]+)"[^>]*>\s*'
+    rb'(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)\s*'
+    rb'(?:<(?:\w+:)?v\s*/>|<(?:\w+:)?v>\s*</(?:\w+:)?v>)?\s*</(?:\w+:)?c>')
+
+
+def sheet_features(path: Path) -> tuple[bool, set[str]]:
+    """Whether any worksheet of the file has merged cells, and the cells (A1 refs) of
+    formulas without a stored value: read from the sheets' XML, elements with or without
+    a prefix (x:f), so that a plain list takes the fast path."""
     import zipfile
 
-    merged = formulas = False
+    merged, unvalued = False, set()
     try:
         with zipfile.ZipFile(path) as archive:
             for entry in archive.namelist():
                 if entry.startswith("xl/worksheets/") and entry.endswith(".xml"):
                     xml = archive.read(entry)
-                    merged = merged or b"<mergeCell " in xml
-                    formulas = formulas or b"<f>" in xml or b"<f " in xml
+                    merged = merged or MERGE_CELL.search(xml) is not None
+                    unvalued.update(ref.decode() for ref in UNVALUED_FORMULA.findall(xml))
     except (OSError, zipfile.BadZipFile):
-        return True, True  # let openpyxl say what is wrong with it
-    return merged, formulas
+        return True, set()  # let openpyxl say what is wrong with it
+    return merged, unvalued
 
 
 def fill_down(rows: list[list[str]], blocks) -> None:
@@ -164,9 +184,13 @@ def fill_down(rows: list[list[str]], blocks) -> None:
                     cells[col - 1] = top
 
 
-def formulas_without_values(path: Path, title: str, rows: list[list[str]]) -> list[tuple]:
-    """(line, column header or letter, formula) of each cell whose stored value is
-    missing but that holds a formula (a file written by a program, never opened)."""
+def formulas_without_values(
+    path: Path, title: str, rows: list[list[str]], empty: set[tuple[int, int]],
+    refs: set[str],
+) -> list[tuple]:
+    """(line, column header or letter, formula) of each cell that holds a formula but no
+    stored value at all (``empty``: a file written by a program, never opened; a formula
+    whose value is the empty text, =IF(…,"",…), has one)."""
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
@@ -177,8 +201,8 @@ def formulas_without_values(path: Path, title: str, rows: list[list[str]]) -> li
         for line, row in enumerate(book[title].iter_rows(min_row=1), start=1):
             for col, cell in enumerate(row, start=1):
                 value = cell.value
-                if (isinstance(value, str) and value.startswith("=") and line <= len(rows)
-                        and col <= len(rows[line - 1]) and not rows[line - 1][col - 1]):
+                if (isinstance(value, str) and value.startswith("=") and (line, col) in empty
+                        and f"{get_column_letter(col)}{line}" in refs):
                     named = header[col - 1].strip() if col <= len(header) else ""
                     found.append((line, named or get_column_letter(col), value))
         return found

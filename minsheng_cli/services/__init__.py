@@ -8,6 +8,8 @@ errors.  They never print, read the clock or exit.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,10 +30,14 @@ class Register:
     path: Path
     db: sqlite3.Connection
     upgraded: list[str] = field(default_factory=list)
+    committed: bool = False  # a write transaction of this invocation committed
 
-    def write(self):
+    @contextmanager
+    def write(self) -> Iterator[None]:
         """The one write transaction of a use case (BEGIN IMMEDIATE)."""
-        return store_db.write_transaction(self.db, self.path)
+        with store_db.write_transaction(self.db, self.path):
+            yield
+        self.committed = True
 
     def close(self) -> None:
         self.db.close()

@@ -238,19 +238,22 @@ def import_issues(reg, ctx, sheet, source, today, options) -> int:
     # Before any row is written: the same file twice would flag (and transfer) every
     # issue twice.  The day is the one the row gives: found on, else its visit's.
     repeats = [] if options.allow_duplicates else repeated(
-        [(line, issue_key(issue, visit_date), f"{issue.code} {issue.text!r}")
+        [(line, issue_key(issue, visit_date, today), f"{issue.code} {issue.text!r}")
          for line, (issue, visit_date, _) in records],
-        lambda key: store.same_issue_id(reg.db, *key), "issue")
+        lambda key: store.same_issue_id(reg.db, *key[:5]), "issue")
     _, found = checked(records, lambda r: record_imported_issue(reg, ctx, *r, today=today),
                        "issues", sheet)
     refuse(source, problems + found, repeats)
     return len(records)
 
 
-def issue_key(issue, visit_date: str | None) -> tuple:
-    """What makes two issues the same issue: project, category, text, and the day."""
-    day = issue.found_on.isoformat() if issue.found_on else visit_date
-    return (issue.code, issue.category, issue.text, day)
+def issue_key(issue, visit_date: str | None, today: date) -> tuple:
+    """What makes two issues the same issue: project, category, text, the day it is dated
+    (found on; else its visit's; else today, as it will be recorded), the department to
+    rectify it, and the group that found it (within one file only: the register keeps
+    the group through the visit)."""
+    day = (issue.found_on.isoformat() if issue.found_on else visit_date) or today.isoformat()
+    return (issue.code, issue.category, issue.text, day, issue.department, issue.group)
 
 
 def record_imported_issue(reg, ctx, issue, visit_date, status, *, today: date) -> int:

@@ -255,14 +255,15 @@ def same_plan_point_id(db: sqlite3.Connection, code: str, day: str, pct: float) 
 
 
 def same_issue_id(
-    db: sqlite3.Connection, code: str, category: str, text: str, found_on: str | None
+    db: sqlite3.Connection, code: str, category: str, text: str, found_on: str,
+    department: str | None,
 ) -> int | None:
-    """The first issue of ``code`` with this category and text (found that day, when the
-    day is given), if any: an imported issue that is already in the register."""
+    """The first issue of ``code`` with this category, text, day found and department
+    to rectify it, if any: an imported issue that is already in the register."""
     row = db.execute(
         "SELECT id FROM issues WHERE project_code = ? AND category = ? AND text = ?"
-        " AND (? IS NULL OR found_on = ?) ORDER BY id LIMIT 1",
-        [code, category, text, found_on, found_on],
+        " AND found_on = ? AND department IS ? ORDER BY id LIMIT 1",
+        [code, category, text, found_on, department],
     ).fetchone()
     return row[0] if row else None
 
