@@ -182,18 +182,28 @@ def import_plans(reg, ctx, sheet, source, today, options) -> int:
         lambda c: (c.raw("code") or "", c.get("date", parse_date), c.get("pct", values.parse_pct)),
         source,
     )
-    # Before any row is written: the same plan imported twice records nothing new.
-    repeats = [] if options.allow_duplicates else repeated(
-        [(line, (code, day.isoformat(), pct), f"{code} {day} {pct:g}%")
-         for line, (code, day, pct) in records if day is not None and pct is not None],
-        lambda key: store.same_plan_point_id(reg.db, *key), "plan point")
     problems += two_points_a_day(records)
-    _, found = checked(records, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r, alone=False),
+    # Before any row is written.  A revised plan repeats the points it keeps: those are
+    # not written again (a point is the same point); a file that changes nothing is the
+    # same file imported twice, refused as such.
+    new = records
+    repeats: list[str] = []
+    if not options.allow_duplicates:
+        kept = [line for line, (code, day, pct) in records
+                if day is not None and pct is not None
+                and store.same_plan_point_id(reg.db, code, day.isoformat(), pct) is not None]
+        new = [(line, record) for line, record in records if line not in set(kept)]
+        if records and not new:
+            repeats = repeated(
+                [(line, (code, day.isoformat(), pct), f"{code} {day} {pct:g}%")
+                 for line, (code, day, pct) in records],
+                lambda key: store.same_plan_point_id(reg.db, *key), "plan point")
+    _, found = checked(new, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r, alone=False),
                        "plans", sheet)
     refuse(source, problems + found, repeats)
     # Each plan checked whole once every row is in: a revised plan may come in any order.
     refuse(source, plan_descents(reg, records, rows_of.column_map("plans", sheet.headers)))
-    return len(records)
+    return len(new)
 
 
 def two_points_a_day(records: list) -> list[str]:

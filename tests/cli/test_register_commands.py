@@ -348,3 +348,14 @@ def test_two_plan_points_for_one_day_in_one_file_are_refused(projects2, tmp_path
     assert (f"line 3: a second plan point for {SCHOOL} on 2021-06-30 (45%; line 2 says 40%)"
             in result.stderr)
     assert count(projects2.db, "plan_points") == 0
+
+
+def test_a_revised_plan_file_writes_only_the_points_it_changes(projects2, tmp_path):
+    rows = [["项目编号", "日期", "计划进度"], [SCHOOL, "2021-03-31", "10"],
+            [SCHOOL, "2021-06-30", "30"]]
+    projects2("import", "plans", str(write_csv(tmp_path / "plans.csv", rows)))
+    rows[2][2] = "35"  # the plan revised: 06-30 raised, 03-31 kept
+    result = projects2("import", "plans", str(write_csv(tmp_path / "plans2.csv", rows)))
+    assert "imported 1 plans row(s)" in result.stderr
+    assert count(projects2.db, "plan_points") == 3  # not a second 03-31 row
+    assert [p["pct"] for p in projects2.json("show", SCHOOL)["plan"]] == [10, 35]
