@@ -8,6 +8,8 @@ allow from the issue's status exits 2 and names the moves that are allowed.
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 from typing import Annotated
 
@@ -202,20 +204,39 @@ def transfer_list(
     wanted = values.parse_enum(status, "status", values.ISSUE_STATUS) if status else None
     when = parse_date(day, "date") if day else today()
     lang = state(ctx).lang
+    # Piped, the list is made inside the marking's transaction but written after it:
+    # a slow reader (`| less`) must not hold the register's write lock.  Into -o FILE
+    # it is written inside, so that a list that cannot be written undoes the marking;
+    # should the commit then fail, the file (which says "transferred") is taken back.
+    held = io.StringIO() if out is None and mark_transferred and not sys.stdout.isatty() \
+        else None
+    written = []
 
-    def deliver(listing) -> None:  # inside the marking's transaction: all or nothing
+    def deliver(listing) -> None:
         if not listing.rows:
             say("minsheng: no issues to list")
+        if held is not None:
+            with contextlib.redirect_stdout(held):
+                write_transfer_list(listing, chosen, lang, None)
+            return
         write_transfer_list(listing, chosen, lang, out)
+        written.append(out)
         if out is None:
             sys.stdout.flush()  # a full disk shows here, before the transfers commit
 
-    result = uses.transfer_list(
-        register(ctx), write_context(ctx), as_of=as_of_or_today(as_of),
-        department=optional_text(department, "department"),
-        status=wanted, mark_on=when if mark_transferred else None, today=today(),
-        deliver=deliver,
-    )
+    try:
+        result = uses.transfer_list(
+            register(ctx), write_context(ctx), as_of=as_of_or_today(as_of),
+            department=optional_text(department, "department"),
+            status=wanted, mark_on=when if mark_transferred else None, today=today(),
+            deliver=deliver,
+        )
+    except Exception:
+        if out is not None and written:
+            out.unlink(missing_ok=True)
+        raise
+    if held is not None:
+        sys.stdout.write(held.getvalue())
     if mark_transferred:
         fallback = any(m.calendar_fallback for m in result.marked)
         say(f"transferred {len(result.marked)} open issue(s) on {when}"
