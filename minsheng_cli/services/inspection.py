@@ -20,7 +20,6 @@ from minsheng_cli.domain.errors import InvalidValue, UserError
 from minsheng_cli.domain.periods import Period
 from minsheng_cli.services import Register, audit, reports
 from minsheng_cli.services import register as uses
-from minsheng_cli.store import coverage
 from minsheng_cli.store import inspection as store
 
 # A category is a common issue when its open issues span this many projects (the default
@@ -210,8 +209,9 @@ def group_coverage(
     register holding two years' lists would count the other year's too)."""
     assigned = {g["name"]: len(uses.assigned_codes(reg, g["id"]) & codes)
                 for g in uses.groups(reg)}
-    counts = coverage.summary_counts(reg.db, period.start.isoformat(), day.isoformat())
-    visits = {v["group"]: v for v in counts["visits"]}
+    visits = {name: {"visits": made, "projects": projects} for name, (made, projects) in
+              store.visits_by_group(reg.db, period.start.isoformat(), day.isoformat(),
+                                    sorted(codes)).items()}
     by_group: dict[str, GroupCoverage] = {}
     for row in store.window_coverage(reg.db, windows_of(period, day), day.isoformat()):
         name = row["group"]

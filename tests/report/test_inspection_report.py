@@ -232,12 +232,15 @@ def test_a_second_years_report_counts_its_own_projects_and_issues_only(sample, t
     run("assign", "东城区人大监督小组", "MS2022-01", env=env)
     run("flag", "MS2022-01", "--category", "质量", "--text", "外墙渗水", "--date", "2022-05-10",
         env=env)
+    run("add-visit", "MS2021-01", "--group", "东城区人大监督小组", "--date", "2022-03-01",
+        env=env)  # a 2021 project seen again in 2022: not this report's visit
     report = run("report", "--period", "2022", "--as-of", "2022-06-30", env=env).stdout
     issues = report.split("四、发现的问题")[1]
     assert "#### " not in issues.split("（二）")[0]  # no common issue: one project, one issue
     coverage = report.split("三、视察走访情况")[1].split("四、")[0]
     dongcheng = next(line for line in coverage.splitlines() if line.startswith("| 东城区"))
     assert dongcheng.split("|")[3].strip() == "1"  # its 2022 project, not 5 + 1
+    assert dongcheng.split("|")[4].strip() == "0"  # no visit to a 2022 project
     assert "尚无同类未销号问题涉及3个及以上项目的情况" in issues
 
 
