@@ -5,7 +5,7 @@ export and the settings (``config``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -25,13 +25,18 @@ from minsheng_cli.store.audit import ROW_KEYS, WriteContext
 # -- common issues and duplicate visits ------------------------------------------------------
 
 
-def common_issues(reg: Register, min_projects: int, as_of: date | None = None) -> list[dict]:
+def common_issues(
+    reg: Register, min_projects: int, as_of: date | None = None,
+    codes: Collection[str] | None = None,
+) -> list[dict]:
     """Categories (and category × department) whose open issues span ``min_projects``:
-    open now, or open at the end of ``as_of`` (a report on that date)."""
+    open now, or open at the end of ``as_of`` (a report on that date); of the projects of
+    ``codes`` only, when given."""
     if min_projects < 1:
         raise InvalidValue("min-projects", min_projects, "a whole number of projects, 1 or more")
     return queries_issues.common_issues(reg.db, workflow.OPEN_STATUSES, min_projects,
-                                        as_of.isoformat() if as_of else None)
+                                        as_of.isoformat() if as_of else None,
+                                        None if codes is None else list(codes))
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,6 @@ report is one of these: the text is written in ``render/inspection.py``.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -131,7 +130,7 @@ def inspection_report(reg: Register, period: Period, as_of: date) -> InspectionR
     late = reports.overdue(reg, day)
     issues = [i for i in store.issues_at(reg.db, period.start.isoformat(), day.isoformat())
               if i["code"] in codes]
-    common = common_issues(reg, day, issues)
+    common = common_issues(reg, day, issues, codes)
     common_categories = {row["category"] for row in common}
     return InspectionReport(
         period=period, as_of=day,
@@ -207,19 +206,14 @@ def group_coverage(
 ) -> list[GroupCoverage]:
     """Each group's visits and windows; ``assigned`` counts the report's projects only (a
     register holding two years' lists would count the other year's too)."""
-    assigned = {g["name"]: len(uses.assigned_codes(reg, g["id"]) & codes)
-                for g in uses.groups(reg)}
-    visits = {name: {"visits": made, "projects": projects} for name, (made, projects) in
-              store.visits_by_group(reg.db, period.start.isoformat(), day.isoformat(),
-                                    sorted(codes)).items()}
+    counts = store.group_counts(reg.db, period.start.isoformat(), day.isoformat(),
+                                sorted(codes))
     by_group: dict[str, GroupCoverage] = {}
     for row in store.window_coverage(reg.db, windows_of(period, day), day.isoformat()):
         name = row["group"]
         if name not in by_group:
-            made = visits.get(name, {})
-            by_group[name] = GroupCoverage(
-                name, row["level"], row["cadence"], assigned.get(name, 0),
-                made.get("visits", 0), made.get("projects", 0), [])
+            by_group[name] = GroupCoverage(name, row["level"], row["cadence"],
+                                           *counts.get(name, (0, 0, 0)), [])
         by_group[name].windows.append({
             "window": row["window"], "start": row["start"], "end": row["end"],
             "owed": row["owed"], "visited": row["visited"],
@@ -231,17 +225,15 @@ def group_coverage(
 # -- issues ---------------------------------------------------------------------------------
 
 
-def common_issues(reg: Register, day: date, issues: list[dict]) -> list[dict]:
+def common_issues(
+    reg: Register, day: date, issues: list[dict], codes: set[str]
+) -> list[dict]:
     """Common issues at ``day`` (category rows), each with its issues and the departments
-    whose issues alone span enough projects — counted among the report's issues only
-    (``issues``, of its projects: a register holding another year's list would count
-    that year's issues, and call a category common that is not, in this report)."""
+    whose issues alone span enough projects — among the report's projects (``codes``: a
+    register holding another year's list would count that year's issues, and call a
+    category common that is not, in this report)."""
+    rows = audit.common_issues(reg, COMMON_MIN_PROJECTS, day, codes)
     by_id = {i["id"]: i for i in issues}
-    rows = sorted((row for row in map(functools.partial(within, by_id),
-                                      audit.common_issues(reg, COMMON_MIN_PROJECTS, day))
-                   if row["projects"] >= COMMON_MIN_PROJECTS),
-                  key=lambda r: (r["scope"], -r["projects"], r["category"],
-                                 r["department"] or ""))
     departments: dict[str, list[dict]] = {}
     for row in rows:
         if row["scope"] == "category_department":
@@ -249,14 +241,6 @@ def common_issues(reg: Register, day: date, issues: list[dict]) -> list[dict]:
     return [{**row, "issue_rows": [by_id[i] for i in row["issue_ids"] if i in by_id],
              "departments": departments.get(row["category"], [])}
             for row in rows if row["scope"] == "category"]
-
-
-def within(by_id: dict[int, dict], row: dict) -> dict:
-    """A common-issue row counted again over the issues of ``by_id`` alone."""
-    ids = [i for i in row["issue_ids"] if i in by_id]
-    codes = sorted({by_id[i]["code"] for i in ids})
-    return {**row, "issue_ids": ids, "codes": codes, "issues": len(ids),
-            "projects": len(codes)}
 
 
 def individual(issues: list[dict], common_categories: set[str]) -> list[dict]:

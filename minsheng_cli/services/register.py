@@ -218,11 +218,6 @@ def groups(reg: Register) -> list[dict]:
     return store.list_groups(reg.db)
 
 
-def assigned_codes(reg: Register, group_id: int) -> set[str]:
-    """The codes of the projects a group is assigned."""
-    return store.assigned_codes(reg.db, group_id)
-
-
 @dataclass(frozen=True)
 class Assigned:
     added: list[str]

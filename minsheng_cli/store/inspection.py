@@ -34,16 +34,24 @@ def window_coverage(db: sqlite3.Connection, windows: list[dict], as_of: str) -> 
     return [dict(r) for r in db.execute(sql, params)]
 
 
-def visits_by_group(db: sqlite3.Connection, start: str, end: str, codes: list[str]) -> dict:
-    """Group name → (visits, projects visited) between ``start`` and ``end`` (inclusive),
-    to the projects of ``codes`` only (a report's: a register may hold another year's)."""
-    sql = """SELECT g.name, count(*), count(DISTINCT v.project_code)
-             FROM visits v JOIN supervision_groups g ON g.id = v.group_id
-             WHERE v.date BETWEEN :start AND :end
-               AND v.project_code IN (SELECT value FROM json_each(:codes))
-             GROUP BY g.name"""
-    return {name: (visits, projects) for name, visits, projects in db.execute(
-        sql, {"start": start, "end": end, "codes": json.dumps(sorted(codes))})}
+def group_counts(
+    db: sqlite3.Connection, start: str, end: str, codes: list[str]
+) -> dict[str, tuple[int, int, int]]:
+    """Group name → (projects assigned, visits, projects visited) between ``start`` and
+    ``end`` (inclusive), counting the projects of ``codes`` only (a report's: a register
+    may hold another year's list)."""
+    chosen = "IN (SELECT value FROM json_each(:codes))"
+    sql = f"""
+        SELECT g.name,
+               (SELECT count(*) FROM assignments a
+                 WHERE a.group_id = g.id AND a.project_code {chosen}),
+               count(v.id), count(DISTINCT v.project_code)
+        FROM supervision_groups g
+        LEFT JOIN visits v ON v.group_id = g.id AND v.date BETWEEN :start AND :end
+                          AND v.project_code {chosen}
+        GROUP BY g.id"""
+    return {name: (assigned, visits, projects) for name, assigned, visits, projects in
+            db.execute(sql, {"start": start, "end": end, "codes": json.dumps(codes)})}
 
 
 def missed_visits(db: sqlite3.Connection, windows: list[dict], as_of: str) -> list[dict]:

@@ -8,6 +8,7 @@ lead department.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Sequence
 
@@ -57,6 +58,7 @@ LIVE = """
                COALESCE(i.department, p.department) AS department
         FROM {source} i JOIN projects p ON p.code = i.project_code
         WHERE i.status IN ({statuses})
+          AND (:codes IS NULL OR i.project_code IN (SELECT value FROM json_each(:codes)))
     )"""
 
 COMMON_ISSUES_SQL = """
@@ -77,10 +79,12 @@ COMMON_ISSUES_SQL = """
 
 def common_issues(
     db: sqlite3.Connection, statuses: Sequence[str], min_projects: int,
-    as_of: str | None = None,
+    as_of: str | None = None, codes: Sequence[str] | None = None,
 ) -> list[dict]:
     """Categories, and category × department, whose issues span ``min_projects`` projects;
-    the issues in ``statuses`` now, or at the end of ``as_of`` when it is given.
+    the issues in ``statuses`` now, or at the end of ``as_of`` when it is given; of the
+    projects of ``codes`` only, when given (a report's: a register may hold another
+    year's list).
 
     ``codes`` and ``issue_ids`` come back as sorted lists.
     """
@@ -92,7 +96,9 @@ def common_issues(
         live = issues_as_of() + "," + LIVE.format(source="issues_as_of", statuses=marks_)
     sql = COMMON_ISSUES_SQL.format(live=live)
     rows = []
-    for r in db.execute(sql, {**params, "min_projects": min_projects, "as_of": as_of}):
+    chosen = None if codes is None else json.dumps(sorted(codes))
+    for r in db.execute(sql, {**params, "min_projects": min_projects, "as_of": as_of,
+                              "codes": chosen}):
         row = dict(r)
         row["codes"] = sorted(row["codes"].split(","))
         row["issue_ids"] = sorted(int(i) for i in row["issue_ids"].split(","))
