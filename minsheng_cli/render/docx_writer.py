@@ -13,10 +13,9 @@ from __future__ import annotations
 
 import re
 from io import BytesIO
-from pathlib import Path
+from typing import BinaryIO
 
 from minsheng_cli.render.document import Document, Heading, Paragraph, Table
-from minsheng_cli.render.files import in_place
 
 LATIN = "Times New Roman"
 TITLE_FONT = "宋体"
@@ -31,7 +30,7 @@ PAGE_MM = (210, 297)
 MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
 
 
-def write_docx(doc: Document, path: Path) -> None:
+def write_docx(doc: Document, out: BinaryIO) -> None:
     import docx
 
     word = docx.Document()
@@ -56,8 +55,7 @@ def write_docx(doc: Document, path: Path) -> None:
     # under a ZipFile fails twice, the second time as "Exception ignored").
     zipped = BytesIO()
     word.save(zipped)
-    with open(path, "ab" if in_place(path) else "wb") as out:  # into /dev/stdout: append
-        out.write(zipped.getbuffer())
+    out.write(zipped.getbuffer())
 
 
 # -- page and styles ----------------------------------------------------------------------------

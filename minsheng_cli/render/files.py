@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from minsheng_cli.domain.errors import OutputError, UserError
 
@@ -155,6 +155,14 @@ def text_file(path: Path | str, fmt: str) -> Iterator[TextIO]:
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     mode = "a" if in_place(path) else "w"
     with replacing(path) as temp, temp.open(mode, encoding=encoding, newline="") as out:
+        yield out
+
+
+@contextmanager
+def binary_file(path: Path | str) -> Iterator[BinaryIO]:
+    """``text_file`` for bytes (a zipped .xlsx or .docx)."""
+    mode = "ab" if in_place(path) else "wb"
+    with replacing(path) as temp, temp.open(mode) as out:
         yield out
 
 

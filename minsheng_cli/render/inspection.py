@@ -42,15 +42,14 @@ def write_report(report, lang: str, path: Path | None) -> None:
         doc.write_markdown(document, sys.stdout)
         return
     kind = format_of(path)
-    with files.replacing(path) as temporary:
-        if kind == "docx":
-            from minsheng_cli.render.docx_writer import write_docx
+    if kind == "docx":
+        from minsheng_cli.render.docx_writer import write_docx
 
-            write_docx(document, temporary)
-        else:
-            mode = "a" if files.in_place(path) else "w"  # into /dev/stdout: append
-            with open(temporary, mode, encoding="utf-8", newline="\n") as out:
-                (doc.write_html if kind == "html" else doc.write_markdown)(document, out)
+        with files.binary_file(path) as out:
+            write_docx(document, out)
+        return
+    with files.text_file(path, kind) as out:
+        (doc.write_html if kind == "html" else doc.write_markdown)(document, out)
 
 
 # -- the document -------------------------------------------------------------------------------

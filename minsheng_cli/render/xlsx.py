@@ -22,7 +22,7 @@ from datetime import date
 from pathlib import Path
 
 from minsheng_cli.domain.errors import OutputError
-from minsheng_cli.render.files import cannot_write, in_place, replacing
+from minsheng_cli.render.files import binary_file, cannot_write
 from minsheng_cli.render.output import (
     FORMULA_START,
     Column,
@@ -213,7 +213,7 @@ def save(book, path: Path | str) -> None:
         book.save(zipped)
     except Exception as error:  # noqa: BLE001 — only lxml's failed writes are ours
         raise temporary_full(Path(path), error) from error
-    with replacing(path) as temp, temp.open("ab" if in_place(path) else "wb") as out:
+    with binary_file(path) as out:
         out.write(zipped.getbuffer())
 
 

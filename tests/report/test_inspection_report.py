@@ -320,8 +320,8 @@ def test_a_failed_write_leaves_no_file(register_of_sample, tmp_path, monkeypatch
     day = date(2021, 6, 16)
     report = inspection_report(register_of_sample, parse_period("2021", day), day)
 
-    def half_written(document, path):
-        path.write_bytes(b"PK")
+    def half_written(document, out):
+        out.write(b"PK")
         raise OSError("disk full")
 
     monkeypatch.setattr(docx_writer, "write_docx", half_written)
