@@ -58,14 +58,27 @@ def stdout_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
     said_and_exit(f"output: cannot write to stdout ({error.strerror or error})", recorded)
 
 
-def output_failed(error: OSError, *, recorded: bool = False) -> NoReturn:
-    """``stdout_failed``, or for another file (``error.filename``) whose disk failed
-    (named, not said to be written: an I/O error may come from reading it)."""
+def is_output_failure(error: Exception) -> bool:
+    """Stdout failed (StdoutFailed, or an encoding that cannot write the text), or a disk
+    under some file; any other OSError is a bug, to be shown whole."""
+    return isinstance(error, StdoutFailed | UnicodeEncodeError) or (
+        isinstance(error, OSError) and disk_failed(error))
+
+
+def output_failed(error: OSError | UnicodeEncodeError, ctx=None) -> NoReturn:
+    """One line and exit 3 for ``is_output_failure``'s errors (``ctx``: the register is
+    closed first, and a write it committed is said to stand)."""
+    recorded = register_changed(ctx) if ctx is not None else False
+    if ctx is not None:
+        close_register(ctx)
+    if isinstance(error, UnicodeEncodeError):
+        encoding_failed(error, recorded=recorded)
     if isinstance(error, StdoutFailed) or (not error.filename and not streams.installed()):
         stdout_failed(error, recorded=recorded)
-    where = f"{str(error.filename)!r}: " if error.filename else "output: cannot write ("
-    said_and_exit(f"{where}{error.strerror or error}" + ("" if error.filename else ")"),
-                  recorded)
+    strerror = error.strerror or error
+    # another file, named (not said to be written: an I/O error may come from reading it)
+    said_and_exit(f"{str(error.filename)!r}: {strerror}" if error.filename
+                  else f"output: cannot write ({strerror})", recorded)
 
 
 def encoding_failed(error: UnicodeEncodeError, *, recorded: bool = False) -> NoReturn:
@@ -130,19 +143,12 @@ class MinshengGroup(TyperGroup):
             return super().invoke(ctx)
         except BrokenPipeError:  # before typer turns it into exit 1
             pipe_closed()
-        except OSError as error:
+        except (OSError, UnicodeEncodeError) as error:
             # stdout's failures arrive as StdoutFailed (streams.py), -o FILE's as
-            # OutputError; a disk failing under another file is named by the file.  Any
-            # other OSError is a bug: shown whole.
-            if not isinstance(error, StdoutFailed) and not disk_failed(error):
+            # OutputError; a disk failing under another file is named by the file.
+            if not is_output_failure(error):
                 raise
-            recorded = register_changed(ctx)
-            close_register(ctx)
-            output_failed(error, recorded=recorded)
-        except UnicodeEncodeError as error:  # PYTHONIOENCODING=ascii and Chinese text
-            recorded = register_changed(ctx)
-            close_register(ctx)
-            encoding_failed(error, recorded=recorded)
+            output_failed(error, ctx)
         except MinshengError as error:
             close_register(ctx)
             if isinstance(error, OutputError):
@@ -165,12 +171,10 @@ class MinshengGroup(TyperGroup):
             sys.stdout.flush()  # small output is still buffered: a closed pipe shows here
         except BrokenPipeError:
             pipe_closed()
-        except OSError as error:
-            if not isinstance(error, StdoutFailed) and not disk_failed(error):
+        except (OSError, UnicodeEncodeError) as error:
+            if not is_output_failure(error):
                 raise
             output_failed(error)
-        except UnicodeEncodeError as error:
-            encoding_failed(error)
         except NoArgsIsHelpError as error:
             typer.echo(error.format_message(), err=True)
             sys.exit(error.exit_code)
