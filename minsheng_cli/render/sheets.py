@@ -83,10 +83,10 @@ def sheet_of(name: str, rows: list[tuple[int, list[str]]]) -> Sheet:
     Lists often start with a title (``2021年重大民生实事项目清单``) or a note in one cell;
     the header is the first row with at least two cells filled.
     """
-    filled = [(n, cells) for n, cells in rows if sum(bool(c.strip()) for c in cells) >= 2]
-    if not filled:
+    found = header_line_of([cells for _, cells in rows])
+    if found is None:
         raise UserError(f"{name}: no header row found (a row naming at least two columns)")
-    header_line, header = filled[0]
+    header_line, header = rows[found - 1]  # (its line number in the file, its cells)
     names = [h.strip() for h in header]
     data = []
     for line, cells in rows:
@@ -167,12 +167,16 @@ def sheet_features(path: Path) -> tuple[bool, set[str]]:
     return merged, unvalued
 
 
+def header_line_of(rows: list[list[str]]) -> int | None:
+    """The header row's number (1-based): the first with at least two cells filled."""
+    return next((n for n, cells in enumerate(rows, start=1)
+                 if sum(bool(c.strip()) for c in cells) >= 2), None)
+
+
 def fill_down(rows: list[list[str]], blocks) -> None:
-    """Each merged block below the header row (the first with two cells filled, as in
-    ``sheet_of``) gives its value to every row it spans; title rows merged across the
-    top are left as they are."""
-    header = next((n for n, cells in enumerate(rows, start=1)
-                   if sum(bool(c.strip()) for c in cells) >= 2), len(rows) + 1)
+    """Each merged block below the header row gives its value to every row it spans;
+    title rows merged across the top are left as they are."""
+    header = header_line_of(rows) or len(rows) + 1
     for block in blocks:
         if block.min_row <= header:
             continue
@@ -194,7 +198,8 @@ def formulas_without_values(
     from openpyxl import load_workbook
     from openpyxl.utils import get_column_letter
 
-    header = next((cells for cells in rows if sum(bool(c.strip()) for c in cells) >= 2), [])
+    line = header_line_of(rows)
+    header = rows[line - 1] if line is not None else []
     book = load_workbook(path, read_only=True, data_only=False)
     try:
         found = []

@@ -186,18 +186,13 @@ def import_plans(reg, ctx, sheet, source, today, options) -> int:
     # Before any row is written.  A revised plan repeats the points it keeps: those are
     # not written again (a point is the same point); a file that changes nothing is the
     # same file imported twice, refused as such.
-    new = records
-    repeats: list[str] = []
-    if not options.allow_duplicates:
-        kept = [line for line, (code, day, pct) in records
-                if day is not None and pct is not None
-                and store.same_plan_point_id(reg.db, code, day.isoformat(), pct) is not None]
-        new = [(line, record) for line, record in records if line not in set(kept)]
-        if records and not new:
-            repeats = repeated(
-                [(line, (code, day.isoformat(), pct), f"{code} {day} {pct:g}%")
-                 for line, (code, day, pct) in records],
-                lambda key: store.same_plan_point_id(reg.db, *key), "plan point")
+    kept = {} if options.allow_duplicates else {
+        line: point for line, (code, day, pct) in records
+        if day is not None and pct is not None
+        and (point := store.same_plan_point_id(reg.db, code, day.isoformat(), pct))}
+    new = [(line, record) for line, record in records if line not in kept]
+    repeats = [f"line {line}: {code} {day} {pct:g}% is already in the register (plan point "
+               f"{kept[line]})" for line, (code, day, pct) in records] if not new else []
     _, found = checked(new, lambda r: uses.add_plan_point_in_tx(reg, ctx, *r, alone=False),
                        "plans", sheet)
     refuse(source, problems + found, repeats)
