@@ -221,8 +221,8 @@ def checklist(
     by_as_of: dict[date, list[tuple[dict, Period]]] = {}
     for window, members in by_window.items():
         by_as_of.setdefault(min(today, window.end), []).extend((g, window) for g in members)
-    # For each as-of date: the rows, a job for each share of the groups, and the
-    # standings, a job for each slice of the projects; all read side by side.
+    # For each as-of date: the open issues, the standings, a job for each slice of the
+    # projects, and the rows, a job for each share of the groups; all read side by side.
     slices = parallel.project_slices(reg.db)
     jobs, shares = [], []
     for as_of, chosen in by_as_of.items():
@@ -230,34 +230,38 @@ def checklist(
         share = -(-len(windows) // len(slices))
         parts = [windows[k:k + share] for k in range(0, len(windows), share)]
         shares.append(len(parts))
-        jobs += [coverage.checklist_rows(part, as_of.isoformat()) for part in parts]
+        jobs.append(coverage.open_issues([g["id"] for g, _ in chosen], as_of.isoformat()))
         jobs += [store.standings(params(reg, as_of), rows) for rows in slices]
+        jobs += [coverage.checklist_rows(part, as_of.isoformat()) for part in parts]
     results = iter(parallel.side_by_side(reg.db, reg.path, jobs))
     rows_of: dict[int, list[dict]] = {}
     for (_, chosen), count in zip(by_as_of.items(), shares, strict=True):
-        found = [next(results) for _ in range(count)]
+        issues = next(results)
         lights = {}
         for _ in slices:
             lights.update(next(results))
         rows_of.update({g["id"]: [] for g, _ in chosen})
-        for part in found:
-            for row in part:
-                rows_of[row[0]].append(checklist_row(row, lights))
+        for _ in range(count):
+            for row in next(results):
+                rows_of[row[0]].append(checklist_row(row, lights, issues))
     return [GroupChecklist(g, window, min(today, window.end), rows_of[g["id"]])
             for window, members in by_window.items() for g in members]
 
 
 # A project without a standing (none at the as-of date): the STANDING columns after code.
 NO_STANDING = (None,) * (len(store.STANDING) - 1)
+NO_ISSUES = (None,) * len(coverage.OPEN_ISSUES)
 
 
-def checklist_row(row: tuple, lights: dict[str, tuple]) -> dict:
-    """A checklist row (``coverage.CHECKLIST_ROW``) with its light and deviation and the
-    supervision points where the data shows a problem (``focus_of``); ``lights`` maps
-    codes to ``store.standings`` tuples.  The dict is made once, whole (made from the
-    row's own dict, then updated, it cost twice the time at 100,000 projects)."""
-    (_, code, name, department, district, due, last_visit_any, last_visit_group, visited_on,
-     ids, open_issues, open_categories) = row
+def checklist_row(row: tuple, lights: dict[str, tuple], issues: dict[str, tuple]) -> dict:
+    """A checklist row (``coverage.CHECKLIST_ROW``) with its light and deviation, its open
+    issues and the supervision points where the data shows a problem (``focus_of``);
+    ``lights`` maps codes to ``store.standings`` tuples, ``issues`` to
+    ``coverage.open_issues``' ones.  The dict is made once, whole (made from the row's
+    own dict, then updated, it cost twice the time at 100,000 projects)."""
+    (_, code, name, department, district, due, last_visit_any, last_visit_group,
+     visited_on) = row
+    ids, open_issues, open_categories = issues.get(code, NO_ISSUES)
     found = lights.get(code)
     light, status, expected, actual_pct, deviation, funds_pct, stale = (
         found[1:] if found is not None else NO_STANDING)

@@ -58,3 +58,24 @@ def test_generated_register_side_by_side_is_byte_identical(generated, threads):
 def test_sample_register_side_by_side_is_byte_identical(sample):
     assert outputs(sample, "3", ("tsv", "json", "csv")) == outputs(sample, "1",
                                                                    ("tsv", "json", "csv"))
+
+
+@pytest.mark.parametrize("threads", ["1", "2"])
+def test_checklist_open_issues_same_for_few_and_many_groups(generated, threads, monkeypatch):
+    """The checklist's open issues are rebuilt for the chosen groups' projects up to
+    FEW_GROUPS groups, for every issue beyond: both give the same rows."""
+    from minsheng_cli.store import coverage
+
+    env = {"MINSHENG_THREADS": threads, "MINSHENG_TODAY": "2021-12-31"}
+    group = generated.json("groups")[1]["name"]
+    runs = [("--period", "2021-06"), ("--period", "2021-Q3"),
+            ("--period", "2021-06", "--group", group)]
+
+    def checklists() -> list[str]:
+        return [generated("checklist", *run, "-f", fmt, env=env).stdout
+                for run in runs for fmt in ("tsv", "json")]
+
+    few = checklists()
+    assert sum(text.count("#") for text in few) > 10  # open issues listed
+    monkeypatch.setattr(coverage, "FEW_GROUPS", 0)
+    assert checklists() == few
