@@ -107,14 +107,16 @@ class OverdueReport:
 
 def overdue(reg: Register, as_of: date) -> OverdueReport:
     """Everything late at ``as_of``.  The late projects (a job a slice of the projects),
-    the visits owed and the issues past their deadline are read side by side."""
+    the visits owed and the issues past their deadline are read side by side, the
+    longest job first: on two connections the visits owed (0.8 s at 100,000 projects)
+    and the issues (0.4 s) then run beside the two slices (0.65 s each), not after them."""
     p = params(reg, as_of)
     report = OverdueReport(as_of)
     report.month_ends = [d.isoformat() for d in periods.month_ends_before(as_of, 2)]
-    *parts, owed, issues = parallel.side_by_side(reg.db, reg.path, [
+    owed, *parts, issues = parallel.side_by_side(reg.db, reg.path, [
+        coverage.visits_owed(window_specs(as_of), p["as_of"]),
         *(store.late_projects(p, report.month_ends, rows)
           for rows in parallel.project_slices(reg.db)),
-        coverage.visits_owed(window_specs(as_of), p["as_of"]),
         coverage.overdue_issues(p["as_of"]),
     ])
     behind = set().union(*(part_behind for part_behind, _ in parts))
