@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 import sys
 from pathlib import Path
 
@@ -37,6 +38,12 @@ FLAT = cols("kind", "code", "name", "department", "group", "window", "id", "deta
             "days:int")
 
 
+# The keys a flat row's date is taken from, the first one set; the last one's value when
+# none is (missing keys count as None).
+DATE_KEYS = ("deadline", "due", "last_visit", "start")
+DEVIATED = ("projects_overdue", "projects_red", "behind_two_months")
+
+
 def flat_rows(report) -> list[dict]:
     return list(iter_flat_rows(report))
 
@@ -44,16 +51,43 @@ def flat_rows(report) -> list[dict]:
 def iter_flat_rows(report):
     """flat_rows one at a time: 170,000 findings at 100,000 projects need not be copied
     all at once before they are written."""
-    for kind, found in report.sections.items():
-        for r in found:
-            yield {
-                "kind": kind, "code": r.get("code"), "name": r.get("name"),
-                "department": r.get("department"), "group": r.get("group"),
-                "window": r.get("window"), "id": r.get("id"), "detail": detail(kind, r),
-                "date": r.get("deadline") or r.get("due") or r.get("last_visit")
-                or r.get("start"),
-                "days": r.get("days_overdue", r.get("days_left")),
-            }
+    keys = [c.key for c in FLAT]
+    for cells in flat_cells(report):
+        yield dict(zip(keys, cells, strict=True))
+
+
+def flat_cells(report):
+    """Each finding as the cells of FLAT, section by section, from the sections' rows as
+    read (tuples, ``services.reports.Table``): kind, code, name, department, group,
+    window, id, then ``detail``, the date (the first of DATE_KEYS set) and the days
+    overdue or left."""
+    for kind, table in report.tables.items():
+        at = {key: i for i, key in enumerate(table.keys)}
+        missing = len(table.keys)  # the index of the None each row is padded with
+        pick = operator.itemgetter(*(at.get(key, missing) for key in
+                                     ("code", "name", "department", "group", "window", "id")))
+        dates = [at[key] for key in DATE_KEYS if key in at]
+        last_date = at.get(DATE_KEYS[-1], missing)
+        days = at.get("days_overdue", at.get("days_left", missing))
+        if kind in DEVIATED:
+            light, deviation = at.get("light", missing), at.get("deviation_pct", missing)
+        elif kind == "issues_overdue":
+            category, text = at["category"], at["text"]
+        for row in table.rows:
+            r = row + (None,)
+            for i in dates:
+                if r[i]:
+                    day = r[i]
+                    break
+            else:
+                day = r[last_date]
+            if kind in DEVIATED:
+                detail = f"{r[light]} {machine_value(r[deviation])}"
+            elif kind == "issues_overdue":
+                detail = f"{r[category]}: {r[text]}"
+            else:
+                detail = ""
+            yield (kind, *pick(r), detail, day, r[days])
 
 
 def write_flat_tsv(report, out) -> None:
@@ -63,24 +97,10 @@ def write_flat_tsv(report, out) -> None:
 
     def lines():
         yield "\t".join(c.key for c in FLAT)
-        for kind, found in report.sections.items():
-            for r in found:
-                get = r.get
-                cells = (kind, get("code"), get("name"), get("department"), get("group"),
-                         get("window"), get("id"), detail(kind, r),
-                         get("deadline") or get("due") or get("last_visit") or get("start"),
-                         get("days_overdue", get("days_left")))
-                yield tsv_line(cells, tabs)
+        for cells in flat_cells(report):
+            yield tsv_line(cells, tabs)
 
     write_lines(lines(), out)
-
-
-def detail(kind: str, row: dict) -> str:
-    if kind in ("projects_overdue", "projects_red", "behind_two_months"):
-        return f"{row.get('light')} {machine_value(row.get('deviation_pct'))}"
-    if kind == "issues_overdue":
-        return f"{row['category']}: {row['text']}"
-    return ""
 
 
 def write_overdue(report, fmt: str, lang: str, out=None) -> None:

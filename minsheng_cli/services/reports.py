@@ -93,16 +93,33 @@ SECTIONS = ("projects_overdue", "projects_red", "behind_two_months", "no_progres
             "issues_overdue", "visits_missed", "visits_due")
 
 
+@dataclass(frozen=True)
+class Table:
+    """A section's rows as read: tuples of ``keys`` (170,000 findings at 100,000 projects
+    need no dict each for the machine formats; ``dicts`` makes them for the others)."""
+
+    keys: tuple[str, ...]
+    rows: list[tuple] = field(default_factory=list)
+
+    def dicts(self) -> list[dict]:
+        return store.as_dicts(list(self.keys), self.rows)
+
+
 @dataclass
 class OverdueReport:
     as_of: date
-    sections: dict[str, list[dict]] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
     month_ends: list[str] = field(default_factory=list)
     windows: dict[str, dict] = field(default_factory=dict)
 
+    @functools.cached_property
+    def sections(self) -> dict[str, list[dict]]:
+        """The sections' rows as dicts, made when first asked for."""
+        return {name: table.dicts() for name, table in self.tables.items()}
+
     @property
     def count(self) -> int:
-        return sum(len(rows) for rows in self.sections.values())
+        return sum(len(table.rows) for table in self.tables.values())
 
 
 def overdue(reg: Register, as_of: date) -> OverdueReport:
@@ -119,17 +136,23 @@ def overdue(reg: Register, as_of: date) -> OverdueReport:
           for rows in parallel.project_slices(reg.db)),
         coverage.overdue_issues(p["as_of"]),
     ])
-    behind = set().union(*(part_behind for part_behind, _ in parts))
+    behind = set().union(*(part_behind for part_behind, _, _ in parts))
+    keys = parts[0][1]
     for name in PROJECT_SECTIONS:
-        report.sections[name] = []
-    for r in store.merged_rows([rows for _, rows in parts]):
-        for name in project_sections(r["code"], r["status"], r["last_report_date"],
-                                     r["start"], p["as_of"], behind):
-            extra = {"month_ends": report.month_ends} if name == "behind_two_months" else {}
-            report.sections[name].append({**r, **extra})
-    report.sections["issues_overdue"] = issues
-    report.sections["visits_missed"], report.sections["visits_due"] = visits_owed(
-        as_of, report, owed)
+        report.tables[name] = Table(keys)
+    report.tables["behind_two_months"] = Table((*keys, "month_ends"))
+    at = {key: i for i, key in enumerate(keys)}
+    code, status, last_report, start = at["code"], at["status"], at["last_report_date"], \
+        at["start"]
+    month_ends = (report.month_ends,)
+    for r in store.merged_rows([rows for _, _, rows in parts], keys):
+        for name in project_sections(r[code], r[status], r[last_report], r[start], p["as_of"],
+                                     behind):
+            report.tables[name].rows.append(r + month_ends if name == "behind_two_months"
+                                            else r)
+    report.tables["issues_overdue"] = Table(*issues)
+    report.tables["visits_missed"], report.tables["visits_due"] = visits_owed(
+        as_of, report, *owed)
     return report
 
 
@@ -169,20 +192,25 @@ def window_specs(as_of: date) -> list[dict]:
             for kind, w in enumerate((previous, current))]
 
 
-def visits_owed(as_of: date, report: OverdueReport, owed: list[dict]) -> tuple[list, list]:
-    """``coverage.visits_owed``'s rows split: (missed in the previous windows, still due in
-    the current ones)."""
+def visits_owed(
+    as_of: date, report: OverdueReport, keys: tuple[str, ...], owed: list[tuple]
+) -> tuple[Table, Table]:
+    """``coverage.visits_owed``'s rows (tuples of ``keys``, ending in the window's kind)
+    split: (missed in the previous windows, still due in the current ones, with the days
+    left in them)."""
     days_left = {}
     for cadence, previous, current in owed_windows(as_of):
         report.windows[cadence] = {"previous": span(previous), "current": span(current)}
         days_left[current.label] = (current.end - as_of).days
-    missed, due = [], []
+    if keys[-1] != "kind":
+        raise ValueError(f"visits owed end in {keys[-1]}, not kind")
+    window = keys.index("window")
+    missed, due = Table(keys[:-1]), Table((*keys[:-1], "days_left"))
     for row in owed:
-        if row.pop("kind"):
-            row["days_left"] = days_left[row["window"]]
-            due.append(row)
+        if row[-1]:
+            due.rows.append(row[:-1] + (days_left[row[window]],))
         else:
-            missed.append(row)
+            missed.rows.append(row[:-1])
     return missed, due
 
 

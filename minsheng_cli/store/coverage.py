@@ -16,7 +16,6 @@ import sqlite3
 
 from minsheng_cli.store import parallel
 from minsheng_cli.store.register import filters
-from minsheng_cli.store.reports import as_dicts
 
 # Issues found by :as_of, each as it stood at the end of that day: status from its latest
 # step (by date, then id), deadline from its latest transfer or reopen, rectifying department
@@ -80,8 +79,8 @@ LAST_VISIT = """(SELECT max(v.date) FROM visits v WHERE v.group_id = o.group_id
 
 def visits_owed(windows: list[dict], as_of: str) -> parallel.Job:
     """A read job (``store/parallel.py``): the visits owed and not made in ``windows`` (see
-    OWED) as dicts, by kind, cadence, group and project; each row names its window and the
-    window's kind."""
+    OWED), by kind, cadence, group and project, as ``as_table``; each row names its window
+    and ends in the window's kind."""
     sql = f"""
         WITH {OWED}
         SELECT g.name AS "group", g.level, o.project_code AS code, p.name, p.department,
@@ -91,7 +90,13 @@ def visits_owed(windows: list[dict], as_of: str) -> parallel.Job:
         JOIN projects p ON p.code = o.project_code
         WHERE NOT o.visited
         ORDER BY o.kind, o.cadence, g.name, o.project_code"""
-    return parallel.fetch(sql, {"windows": json.dumps(windows), "as_of": as_of}, as_dicts)
+    return parallel.fetch(sql, {"windows": json.dumps(windows), "as_of": as_of}, as_table)
+
+
+def as_table(keys: list[str], found) -> tuple[tuple[str, ...], list[tuple]]:
+    """A job's rows as (the columns, the rows as tuples): the overdue report's sections
+    (services.reports.Table)."""
+    return tuple(keys), found.fetchall()
 
 
 def visits_owed_counts(db: sqlite3.Connection, windows: list[dict], as_of: str) -> dict:
@@ -177,7 +182,7 @@ def groups_for_checklist(
 
 def overdue_issues(as_of: str) -> parallel.Job:
     """A read job: the issues past their deadline and still open at the end of ``as_of``,
-    as they stood then (dicts)."""
+    as they stood then (``as_table``)."""
     sql = f"""
         WITH {issues_as_of()}
         SELECT i.id, i.project_code AS code, p.name, i.category, i.severity, i.text,
@@ -186,7 +191,7 @@ def overdue_issues(as_of: str) -> parallel.Job:
         FROM issues_as_of i JOIN projects p ON p.code = i.project_code
         WHERE i.deadline < :as_of AND {OPEN_AT}
         ORDER BY i.deadline, i.id"""
-    return parallel.fetch(sql, {"as_of": as_of}, as_dicts)
+    return parallel.fetch(sql, {"as_of": as_of}, as_table)
 
 
 def summary_counts(db: sqlite3.Connection, start: str, end: str) -> dict:

@@ -216,9 +216,11 @@ def deviation_side_by_side(
         yield from merged
 
 
-def merged_rows(parts: list[list[dict]]) -> list[dict]:
-    """Deviation rows of several slices (each in the query's order) in the query's order."""
-    return list(heapq.merge(*parts, key=operator.itemgetter(*DEVIATION_ORDER)))
+def merged_rows(parts: list[list[tuple]], keys: tuple[str, ...]) -> list[tuple]:
+    """Deviation rows of several slices (each in the query's order; tuples of ``keys``)
+    in the query's order."""
+    order = operator.itemgetter(*(keys.index(key) for key in DEVIATION_ORDER))
+    return list(heapq.merge(*parts, key=order))
 
 
 def dicts(db: sqlite3.Connection, sql: str, params) -> list[dict]:
@@ -354,13 +356,14 @@ ORDER BY {', '.join(DEVIATION_ORDER)}"""
 
 def late_projects(params: dict, month_ends: list[str], rows: Slice = None) -> parallel.Job:
     """A read job: of one slice of the projects, (the codes yellow or red at both
-    month-ends, the rows of ``late_query`` as dicts without ``behind``)."""
+    month-ends, the columns of ``late_query``'s rows without ``behind``, the rows as
+    tuples of those)."""
 
-    def finish(keys: list[str], found) -> tuple[set[str], list[dict]]:
+    def finish(keys: list[str], found) -> tuple[set[str], tuple[str, ...], list[tuple]]:
         listed = found.fetchall()
         code = keys.index("code")
         behind = {row[code] for row in listed if row[-1]}
-        return behind, as_dicts(keys[:-1], listed)  # zip stops before ``behind``
+        return behind, tuple(keys[:-1]), [row[:-1] for row in listed]
 
     return parallel.fetch(*late_query(params, month_ends, rows), finish)
 

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from minsheng_cli.render.output import machine_value
+
 GOLDEN = Path(__file__).parent / "golden"
 
 
@@ -189,10 +191,34 @@ def test_checklist_tsv_is_the_machine_rows_written_as_tsv(sample, period):
     assert len(fast.getvalue().splitlines()) == 1 + sum(len(c.rows) for c in lists) > 5
 
 
-def test_overdue_flat_tsv_is_the_flat_rows_written_as_tsv(sample):
-    # write_flat_tsv takes text cells as they are unless the line shows a tab or newline
-    # inside a cell: the bytes must be those of write_rows over the flat rows.
+def flat_reference(sections: dict[str, list[dict]]):
+    """The flat rows as the overdue report made them from its sections' dicts before the
+    rows stayed tuples (render.flat_cells): what each kind carries, under common keys."""
+    for kind, found in sections.items():
+        for r in found:
+            if kind in ("projects_overdue", "projects_red", "behind_two_months"):
+                detail = f"{r.get('light')} {machine_value(r.get('deviation_pct'))}"
+            elif kind == "issues_overdue":
+                detail = f"{r['category']}: {r['text']}"
+            else:
+                detail = ""
+            yield {
+                "kind": kind, "code": r.get("code"), "name": r.get("name"),
+                "department": r.get("department"), "group": r.get("group"),
+                "window": r.get("window"), "id": r.get("id"), "detail": detail,
+                "date": r.get("deadline") or r.get("due") or r.get("last_visit")
+                or r.get("start"),
+                "days": r.get("days_overdue", r.get("days_left")),
+            }
+
+
+@pytest.mark.parametrize("as_of", ["2021-06-16", "2021-10-08", "2021-12-31"])
+def test_overdue_flat_tsv_is_the_sections_written_flat(sample, as_of):
+    # write_flat_tsv reads the sections' tuples and takes text cells as they are unless
+    # the line shows a tab or newline inside a cell: the bytes must be those of write_rows
+    # over flat rows made from the sections' dicts, and so must csv's and jsonl's.
     import io
+    from dataclasses import replace
     from datetime import date
 
     from minsheng_cli import services
@@ -201,17 +227,29 @@ def test_overdue_flat_tsv_is_the_flat_rows_written_as_tsv(sample):
     from minsheng_cli.services import reports
 
     reg = services.open_register(sample.db)
-    report = reports.overdue(reg, date(2021, 12, 31))
+    report = reports.overdue(reg, date.fromisoformat(as_of))
     reg.close()
-    issue = report.sections["issues_overdue"][0]
-    issue["text"] = "外墙\t渗水\n第二行"
-    report.sections["projects_red"].append({"code": "X\r1", "name": 7.5, "light": "red",
-                                            "deviation_pct": -31.255})
+    assert sum(1 for table in report.tables.values() if table.rows) >= 3
+    issues = report.tables["issues_overdue"]
+    if issues.rows:
+        text = issues.keys.index("text")
+        first = issues.rows[0]
+        issues.rows[0] = first[:text] + ("外墙\t渗水\n第二行",) + first[text + 1:]
+    red = report.tables["projects_red"]
+    odd = dict.fromkeys(red.keys, None) | {"code": "X\r1", "name": 7.5, "light": "red",
+                                            "deviation_pct": -31.255}
+    report.tables["projects_red"] = replace(red, rows=[*red.rows, tuple(odd.values())])
     fast, reference = io.StringIO(), io.StringIO()
     render.write_flat_tsv(report, fast)
-    write_rows(render.iter_flat_rows(report), render.FLAT, "tsv", "en", reference)
+    write_rows(flat_reference(report.sections), render.FLAT, "tsv", "en", reference)
     assert fast.getvalue() == reference.getvalue()
-    assert "外墙 渗水 第二行" in fast.getvalue() and "X 1\t7.5\t" in fast.getvalue()
+    assert "X 1\t7.5\t" in fast.getvalue()
+    assert ("外墙 渗水 第二行" in fast.getvalue()) == bool(issues.rows)
+    for fmt in ("csv", "jsonl"):
+        made, expected = io.StringIO(), io.StringIO()
+        render.write_overdue(report, fmt, "en", made)
+        write_rows(flat_reference(report.sections), render.FLAT, fmt, "en", expected)
+        assert made.getvalue() == expected.getvalue()
 
 
 @pytest.mark.parametrize(("light", "stale", "categories", "actual", "funds", "focus"), [
