@@ -155,21 +155,16 @@ def write_rows(
         write_table(rows, columns, lang, out, title=title, color=color)
 
 
-def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO, *,
-              header: bool = True, prefix: str = "") -> None:
+def write_tsv(rows: Iterable[dict], keys: list[str], out: TextIO) -> None:
     """Header and rows, written 64 lines at a time: one write per row cost 0.6 s for
     100,000 rows.  (One write of everything at the end hid a closed pipe: `minsheng log |
-    head -1` then exited 0 instead of 141, tests/fixes/test_broken_pipe.py.)
-
-    ``prefix``: cells already made (ending in a tab) that begin every line — columns that
-    a block of rows shares, without a copy of each row to hold them."""
+    head -1` then exited 0 instead of 141, tests/fixes/test_broken_pipe.py.)"""
     tabs = len(keys) - 1
 
     def lines():
-        if header:
-            yield "\t".join(keys)
+        yield "\t".join(keys)
         for r in rows:
-            yield prefix + tsv_line([*map(r.get, keys)], tabs)
+            yield tsv_line([*map(r.get, keys)], tabs)
 
     write_lines(lines(), out)
 
