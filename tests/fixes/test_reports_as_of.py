@@ -49,3 +49,18 @@ def test_today_sees_the_moves(sample):
     ids = [r["id"] for r in sample.json("overdue", "--as-of", "2021-06-16")["issues_overdue"]]
     assert 2 not in ids and 1 in ids
     assert sample.json("summary", "--period", "2021-06")["issues"]["open_at_end"] == 22
+
+
+def checklist_issue_ids(cli: Cli) -> set[int]:
+    return {i for group in cli.json("checklist", "--period", "2021-06")
+            for row in group["projects"] for i in row["open_issue_ids"]}
+
+
+def test_checklist_lists_the_issues_open_today_only(sample):
+    before = checklist_issue_ids(sample)
+    assert {1, 2, 5} <= before
+    sample("issue", "respond", "1", "--note", "已整改")
+    sample("issue", "close", "1")
+    sample("issue", "withdraw", "2", "--reason", "重复登记")
+    sample("issue", "respond", "5", "--note", "已设置临时通道")  # responded: still open
+    assert checklist_issue_ids(sample) == before - {1, 2}

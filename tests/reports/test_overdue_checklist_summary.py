@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from minsheng_cli.render.output import machine_value
 
@@ -252,6 +254,52 @@ def test_overdue_flat_tsv_is_the_sections_written_flat(sample, as_of):
         render.write_overdue(report, fmt, "en", made)
         write_rows(flat_reference(report.sections), render.FLAT, fmt, "en", expected)
         assert made.getvalue() == expected.getvalue()
+
+
+FLAT_SOURCES = ("code", "name", "department", "group", "window", "id", "deadline", "due",
+                "last_visit", "start", "days_overdue", "days_left", "light", "deviation_pct")
+CELL = st.one_of(st.none(), st.just(""), st.just(0), st.just(0.0), st.just("2021-06-30"),
+                 st.floats(-200, 200), st.integers(-5, 400), st.text(max_size=4))
+
+
+@st.composite
+def sections(draw):
+    """Made-up sections: any kind, any of the columns a flat row draws on (an overdue
+    issue always has its category and text), any values, falsy ones included."""
+    from minsheng_cli.services.reports import SECTIONS, Table
+
+    tables = {}
+    for kind in draw(st.lists(st.sampled_from(SECTIONS), max_size=4, unique=True)):
+        keys = tuple(draw(st.lists(st.sampled_from(FLAT_SOURCES), unique=True)))
+        if kind == "issues_overdue":
+            keys += ("category", "text")
+        rows = draw(st.lists(st.tuples(*[CELL] * len(keys)), max_size=4))
+        tables[kind] = Table(keys, rows)
+    return tables
+
+
+@given(sections())
+def test_flat_cells_are_the_flat_rows_of_the_sections(tables):
+    # render.flat_cells reads tuples by position; the flat rows were made from dicts by
+    # key (flat_reference): the date is the first of deadline, due, last_visit, start
+    # set, else start's own value; days is days_overdue's when the row has that column.
+    from datetime import date
+
+    from minsheng_cli.render import reports as render
+    from minsheng_cli.services.reports import OverdueReport
+
+    report = OverdueReport(date(2021, 6, 30), tables)
+    keys = [c.key for c in render.FLAT]
+    assert [dict(zip(keys, cells, strict=True)) for cells in render.flat_cells(report)] == \
+        list(flat_reference(report.sections))
+
+
+def test_checklist_rows_have_every_machine_column():
+    from minsheng_cli.render import reports as render
+    from minsheng_cli.services.reports import CHECKLIST
+
+    assert {c.key for c in render.CHECKLIST_MACHINE[6:]} <= set(CHECKLIST)
+    assert {c.key for c in render.CHECKLIST_COLUMNS} <= set(CHECKLIST)
 
 
 @pytest.mark.parametrize(("light", "stale", "categories", "actual", "funds", "focus"), [
