@@ -109,7 +109,7 @@ def write_overdue(report, fmt: str, lang: str, out=None) -> None:
             "as_of": report.as_of.isoformat(), "count": report.count,
             "month_ends": report.month_ends, "windows": report.windows,
             **{kind: [{c.key: machine_value(r.get(c.key)) for c in OVERDUE_COLUMNS[kind]}
-                      for r in rows] for kind, rows in report.sections.items()},
+                      for r in table.dicts()] for kind, table in report.tables.items()},
         }
         dump_json(data, out)
         return
@@ -119,11 +119,11 @@ def write_overdue(report, fmt: str, lang: str, out=None) -> None:
     if fmt in ("csv", "jsonl"):
         write_rows(iter_flat_rows(report), FLAT, fmt, lang, out)
         return
-    for kind, rows in report.sections.items():
-        title = f"{i18n.word('kind', kind, lang)} ({len(rows)})"
-        if not rows:
+    for kind, table in report.tables.items():
+        title = f"{i18n.word('kind', kind, lang)} ({len(table.rows)})"
+        if not table.rows:
             continue
-        write_rows(rows, OVERDUE_COLUMNS[kind], fmt, lang, out, title=title)
+        write_rows(table.dicts(), OVERDUE_COLUMNS[kind], fmt, lang, out, title=title)
         out.write("\n")
 
 

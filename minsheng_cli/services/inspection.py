@@ -128,6 +128,7 @@ def inspection_report(reg: Register, period: Period, as_of: date) -> InspectionR
     codes = {p["code"] for p in projects}
     settings = uses.settings(reg)
     late = reports.overdue(reg, day)
+    sections = late.sections
     issues = [i for i in store.issues_at(reg.db, period.start.isoformat(), day.isoformat())
               if i["code"] in codes]
     common = common_issues(reg, day, issues, codes)
@@ -146,8 +147,8 @@ def inspection_report(reg: Register, period: Period, as_of: date) -> InspectionR
                                                       day.isoformat()) if v["code"] in codes],
         issues=issues, common_issues=common,
         individual_issues=individual(issues, common_categories),
-        issues_overdue=[i for i in late.sections["issues_overdue"] if i["code"] in codes],
-        late={name: [r for r in late.sections[name] if r["code"] in codes]
+        issues_overdue=[i for i in sections["issues_overdue"] if i["code"] in codes],
+        late={name: [r for r in sections[name] if r["code"] in codes]
               for name in reports.PROJECT_SECTIONS},
         month_ends=late.month_ends,
     )

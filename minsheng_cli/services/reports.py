@@ -93,10 +93,12 @@ SECTIONS = ("projects_overdue", "projects_red", "behind_two_months", "no_progres
             "issues_overdue", "visits_missed", "visits_due")
 
 
-@dataclass(frozen=True)
+@dataclass
 class Table:
     """A section's rows as read: tuples of ``keys`` (170,000 findings at 100,000 projects
-    need no dict each for the machine formats; ``dicts`` makes them for the others)."""
+    need no dict each for the machine formats; ``dicts`` makes them for the others, anew
+    each time, so that they always say what the tuples say).  Complete once the report
+    is returned."""
 
     keys: tuple[str, ...]
     rows: list[tuple] = field(default_factory=list)
@@ -112,9 +114,10 @@ class OverdueReport:
     month_ends: list[str] = field(default_factory=list)
     windows: dict[str, dict] = field(default_factory=dict)
 
-    @functools.cached_property
+    @property
     def sections(self) -> dict[str, list[dict]]:
-        """The sections' rows as dicts, made when first asked for."""
+        """The sections' rows as dicts, made anew at each use (held by the caller alone:
+        a renderer that can takes one section at a time, ``Table.dicts``)."""
         return {name: table.dicts() for name, table in self.tables.items()}
 
     @property
@@ -233,7 +236,8 @@ CHECKLIST = ("code", "name", "department", "district", "light", "status", "expec
 class GroupChecklist:
     """A group's checklist: its rows as tuples of CHECKLIST (``cells``; 100,000 at
     100,000 projects, written as they are in the machine formats), as dicts when a format
-    asks for ``rows``."""
+    asks for ``rows`` (made anew at each use, so that they always say what the tuples
+    say)."""
 
     group: dict
     window: Period
@@ -242,7 +246,7 @@ class GroupChecklist:
 
     keys = CHECKLIST  # the columns of ``cells``
 
-    @functools.cached_property
+    @property
     def rows(self) -> list[dict]:
         return store.as_dicts(list(self.keys), self.cells)
 
@@ -281,7 +285,7 @@ def checklist(
         jobs += [store.standings(params(reg, as_of), rows) for rows in slices]
         jobs += [coverage.checklist_rows(part, as_of.isoformat()) for part in parts]
     results = iter(parallel.side_by_side(reg.db, reg.path, jobs))
-    rows_of: dict[int, list[dict]] = {}
+    rows_of: dict[int, list[tuple]] = {}
     for (_, chosen), count in zip(by_as_of.items(), shares, strict=True):
         issues = next(results)
         lights = {}

@@ -125,7 +125,7 @@ CHOSEN = """chosen AS MATERIALIZED (
 def checklist_rows(windows: list[tuple[int, str, str]], as_of: str) -> parallel.Job:
     """A read job: one row per project assigned to each group of the (group id, window
     start, window end) triples, which share ``as_of``, with its visits, as tuples of
-    CHECKLIST_ROW in group, then code order (the service makes each row's dict once, with
+    CHECKLIST_ROW in group, then code order (the service makes each row's tuple once, with
     its standing and open issues: 100,000 at 100,000 projects).  One query for many
     groups (a query per group cost 2,000 queries at 100,000 projects); the open issues
     are ``open_issues``' job, once for all the shares of the groups."""
