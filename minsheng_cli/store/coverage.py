@@ -93,10 +93,10 @@ def visits_owed(windows: list[dict], as_of: str) -> parallel.Job:
     return parallel.fetch(sql, {"windows": json.dumps(windows), "as_of": as_of}, as_table)
 
 
-def as_table(keys: list[str], found) -> tuple[tuple[str, ...], list[tuple]]:
+def as_table(keys: list[str], rows: list[tuple]) -> tuple[tuple[str, ...], list[tuple]]:
     """A job's rows as (the columns, the rows as tuples): the overdue report's sections
     (services.reports.Table)."""
-    return tuple(keys), found.fetchall()
+    return tuple(keys), rows
 
 
 def visits_owed_counts(db: sqlite3.Connection, windows: list[dict], as_of: str) -> dict:
@@ -145,7 +145,7 @@ def checklist_rows(windows: list[tuple[int, str, str]], as_of: str) -> parallel.
         WHERE p.start <= chosen.window_end AND p.due >= chosen.window_start
         ORDER BY a.group_id, p.code"""
     return parallel.fetch(sql, {"windows": json.dumps(windows), "as_of": as_of},
-                          lambda keys, found: found.fetchall())
+                          lambda keys, rows: rows)
 
 
 # The columns of ``open_issues``' tuples, after the code.
@@ -169,7 +169,7 @@ def open_issues(group_ids: list[int], as_of: str) -> parallel.Job:
               WHERE {OPEN_AT} ORDER BY project_code, id)
         GROUP BY project_code"""
     return parallel.fetch(sql, {"groups": json.dumps(group_ids), "as_of": as_of},
-                          lambda _, found: {row[0]: row[1:] for row in found})
+                          lambda _, rows: {row[0]: row[1:] for row in rows})
 
 
 def groups_for_checklist(

@@ -257,10 +257,9 @@ STANDING = ("code", "light", "status", "expected_pct", "actual_pct", "deviation_
 def standings(params: dict, rows: Slice = None) -> parallel.Job:
     """A read job (``store/parallel.py``): code → the few columns a checklist shows, as a
     tuple in the order of STANDING (plain tuples, not dicts or sqlite3.Row: 100,000 of
-    them); ``rows``: of that slice of the projects only.  Sorted by code: the sort makes
-    SQLite do all the work before the first row (see ``parallel.fetch``)."""
-    sql = (f"SELECT {', '.join(STANDING)} FROM ({deviation_sql(slice_where(rows), pace=False)})"
-           " ORDER BY code")
+    them); ``rows``: of that slice of the projects only.  In no order: they are looked up
+    by code (a sort by code cost 0.02-0.03 CPU s at 100,000 projects)."""
+    sql = f"SELECT {', '.join(STANDING)} FROM ({deviation_sql(slice_where(rows), pace=False)})"
     return parallel.fetch(sql, slice_params(params, rows), lambda _, found: by_code(found))
 
 
@@ -359,8 +358,8 @@ def late_projects(params: dict, month_ends: list[str], rows: Slice = None) -> pa
     month-ends, the columns of ``late_query``'s rows without ``behind``, the rows as
     tuples of those)."""
 
-    def finish(keys: list[str], found) -> tuple[set[str], tuple[str, ...], list[tuple]]:
-        listed = found.fetchall()
+    def finish(keys: list[str], listed: list[tuple]
+               ) -> tuple[set[str], tuple[str, ...], list[tuple]]:
         code = keys.index("code")
         behind = {row[code] for row in listed if row[-1]}
         return behind, tuple(keys[:-1]), [row[:-1] for row in listed]
