@@ -180,38 +180,51 @@ class State:
 
         def stop_others() -> None:  # a job failed: no point in finishing the others
             for other in self.connections:
-                other.interrupt()  # (from any thread; a no-op on an idle connection)
-
-        def work(db: sqlite3.Connection) -> None:
-            while not errors:
-                with lock:
-                    k = next(queue, None)
-                if k is None:
-                    return
                 try:
-                    results[k] = jobs[k](db)
-                except BaseException as error:  # noqa: BLE001 — raised again in run()
-                    errors.append(error)
-                    stop_others()
+                    other.interrupt()  # (from any thread; a no-op on an idle connection)
+                except sqlite3.ProgrammingError:  # closed already
+                    pass
 
-        helpers = [threading.Thread(target=work, args=(db,), daemon=True)
-                   for db in self.connections[1:len(jobs)]]
-        for helper in helpers:
+        def work(db: sqlite3.Connection, finished: threading.Event | None = None) -> None:
+            try:
+                while not errors:
+                    with lock:
+                        k = next(queue, None)
+                    if k is None:
+                        return
+                    try:
+                        results[k] = jobs[k](db)
+                    except BaseException as error:  # noqa: BLE001 — raised again in run()
+                        errors.append(error)
+                        stop_others()
+            finally:
+                if finished is not None:
+                    finished.set()
+
+        helpers = [(threading.Thread(target=work, args=(db, finished), daemon=True), finished)
+                   for db in self.connections[1:len(jobs)]
+                   for finished in [threading.Event()]]
+        for helper, _ in helpers:
             helper.start()
         try:
             work(self.connections[0])
-            for helper in helpers:
+            for helper, _ in helpers:
                 helper.join()
         except BaseException as error:  # Ctrl-C while waiting
             errors.append(error)
             stop_others()
-            for helper in helpers:
-                helper.join()
+            # Each helper's own word that it is done, not join(): on Python 3.11 a join()
+            # cut short by Ctrl-C can mark a thread that still runs as ended, and the
+            # connection it reads on would then be closed under it.
+            for _, finished in helpers:
+                while not finished.wait(0.05):
+                    stop_others()
         if errors:
             self.failed = True
-            for result in results:  # the statements they hold would keep the read open
-                if isinstance(result, Later) and isinstance(result.raw, sqlite3.Cursor):
-                    result.raw.close()
+            for result in results:  # a cursor with rows left holds the read open
+                if isinstance(result, sqlite3.Cursor):
+                    result.close()
+            results.clear()  # (the error's traceback holds this frame, and so the list)
             raise errors[0]
         return [result.done() if isinstance(result, Later) else result for result in results]
 

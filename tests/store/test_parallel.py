@@ -225,26 +225,95 @@ def test_memory_statistics_go_off_before_sqlite_is_used(switched):
     assert again == "False"
 
 
+def checkpointed(path) -> bool:
+    """Whether another connection can write and then checkpoint the whole log: not while
+    any connection still reads an older state (a statement left open)."""
+    logged(path)
+    db = sqlite3.connect(path)
+    try:
+        busy, _, _ = db.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        db.close()
+    return busy == 0
+
+
+@pytest.mark.parametrize("ending", [KeyboardInterrupt, ValueError])
 @pytest.mark.parametrize("first", ["interrupted", "reading"])
-def test_ctrl_c_in_a_job_is_ctrl_c_and_ends_the_read(register, first):
-    # Ctrl-C (KeyboardInterrupt) in one job while another has left rows to read on its
-    # connection: the run raises KeyboardInterrupt (the CLI exits 130), not SQLite's
-    # "interrupted" from ending the read, and the register's connection is free again
+def test_a_failing_job_ends_the_read_of_the_others(register, first, ending):
+    # Ctrl-C (KeyboardInterrupt) or an error in one job while another has returned a
+    # cursor with rows left to read (as deviation_side_by_side's jobs do): the run raises
+    # that, not SQLite's "interrupted" from ending the read, and no connection still
+    # holds the old state (the cursor is closed, not left to the garbage collector: the
+    # error's traceback would keep it alive)
     together = threading.Barrier(2, timeout=10)
-    reading = parallel.fetch("SELECT value FROM json_each('[3, 1, 2]') ORDER BY value", {},
-                             lambda keys, rows: list(rows))
+    rows = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT i FROM n"
 
     def interrupted(db):
         together.wait()
         time.sleep(0.1)  # the other job has run its query
-        raise KeyboardInterrupt
+        raise ending
 
     def read(db):
         together.wait()
-        return reading(db)
+        cursor = db.execute(rows)
+        assert cursor.fetchone()[0] == 1  # and the rest left to read
+        return cursor
 
     jobs = [interrupted, read] if first == "interrupted" else [read, interrupted]
-    with pytest.raises(KeyboardInterrupt):
+    with pytest.raises(ending):
         parallel.side_by_side(register.db, register.path, jobs)
     assert not register.db.in_transaction
+    assert checkpointed(register.path)
     assert head(register.db) is not None
+
+
+CTRL_C_WHILE_WAITING = """
+import os, signal, sys, threading, time
+os.environ["MINSHENG_THREADS"] = "2"
+from pathlib import Path
+from minsheng_cli.services import open_register
+from minsheng_cli.store import parallel
+
+SORT = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
+        " SELECT i FROM n ORDER BY -i")
+big = parallel.fetch(SORT, {}, lambda keys, rows: len(rows))
+seen = {}
+close = parallel.State.close
+
+def spy_close(self):
+    seen.setdefault("closed", time.monotonic())
+    return close(self)
+
+parallel.State.close = spy_close
+
+def slow(db):
+    seen["thread"] = threading.current_thread().name
+    try:
+        return big(db)
+    finally:
+        seen["ended"] = time.monotonic()
+
+def ctrl_c():
+    time.sleep(0.3)
+    os.kill(os.getpid(), signal.SIGINT)
+
+reg = open_register(Path(sys.argv[1]))
+threading.Thread(target=ctrl_c).start()
+try:
+    parallel.side_by_side(reg.db, reg.path, [slow, lambda db: 1])
+except KeyboardInterrupt:
+    deadline = time.monotonic() + 20
+    while "ended" not in seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    print(seen["thread"] != "MainThread", seen["ended"] <= seen["closed"])
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGINT to oneself is POSIX")
+def test_ctrl_c_while_waiting_lets_the_other_connection_finish_first(register):
+    # Ctrl-C while the register's thread waits for a helper still in its query: the helper
+    # is interrupted and its connection closed only once its job has ended (on Python
+    # 3.11 a join() cut short by Ctrl-C can take a running thread for ended)
+    done = subprocess.run([sys.executable, "-c", CTRL_C_WHILE_WAITING, str(register.path)],
+                          capture_output=True, text=True, timeout=60)
+    assert done.stdout.split() == ["True", "True"], done.stderr
