@@ -274,9 +274,9 @@ from pathlib import Path
 from minsheng_cli.services import open_register
 from minsheng_cli.store import parallel
 
-SORT = ("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000000)"
-        " SELECT i FROM n ORDER BY -i")
-big = parallel.fetch(SORT, {}, lambda keys, rows: len(rows))
+# A query that runs until it is interrupted: the helper is in it whenever Ctrl-C comes.
+ENDLESS = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n"
+big = parallel.fetch(ENDLESS, {}, lambda keys, rows: rows)
 seen = {}
 close = parallel.State.close
 
