@@ -8,6 +8,7 @@ audit log.  A move is dated: not after today, not before the issue's last step.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -177,19 +178,14 @@ def transfer_list(
     otherwise run for departments that never got the list.
     """
     statuses = (status,) if status else workflow.OPEN_STATUSES
-    if mark_on is None:
-        result = listed(reg, as_of, statuses, department, [])
-        if deliver is not None:
-            deliver(result)
-        return result
     marked: list[Moved] = []
-    with reg.write():
-        rows = queries_issues.transfer_list_rows(reg.db, statuses, department)
-        for row in rows:
-            if row["status"] == "open":
-                req = MoveRequest(day=mark_on)
-                marked.append(move_in_tx(reg, ctx, row["id"], "transfer", req,
-                                         today or mark_on))
+    with reg.write() if mark_on is not None else contextlib.nullcontext():
+        if mark_on is not None:
+            for row in queries_issues.transfer_list_rows(reg.db, statuses, department):
+                if row["status"] == "open":
+                    req = MoveRequest(day=mark_on)
+                    marked.append(move_in_tx(reg, ctx, row["id"], "transfer", req,
+                                             today or mark_on))
         result = listed(reg, as_of, statuses, department, marked)
         if deliver is not None:
             deliver(result)
