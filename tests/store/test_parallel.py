@@ -286,21 +286,32 @@ def spy_close(self):
 
 parallel.State.close = spy_close
 
-def slow(db):
+helper_in = threading.Event()
+
+def job(db):
+    # Whichever thread takes a job first: the register's thread waits in its (quick) job
+    # until the helper is in the other one, the endless query, and then waits for it.
+    # (Were the register's thread itself in the endless query, Ctrl-C could not reach it:
+    # Python runs signal handlers between bytecodes, not inside sqlite3_step.)
+    if threading.current_thread() is threading.main_thread():
+        helper_in.wait(20)
+        return 1
     seen["thread"] = threading.current_thread().name
+    helper_in.set()
     try:
         return big(db)
     finally:
         seen["ended"] = time.monotonic()
 
 def ctrl_c():
+    helper_in.wait(20)
     time.sleep(0.3)
     os.kill(os.getpid(), signal.SIGINT)
 
 reg = open_register(Path(sys.argv[1]))
 threading.Thread(target=ctrl_c).start()
 try:
-    parallel.side_by_side(reg.db, reg.path, [slow, lambda db: 1])
+    parallel.side_by_side(reg.db, reg.path, [job, job])
 except KeyboardInterrupt:
     deadline = time.monotonic() + 20
     while "ended" not in seen and time.monotonic() < deadline:
