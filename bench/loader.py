@@ -11,15 +11,16 @@ finds nothing to flag.
 
 Speed: about 30 events per project, so 3 million at 100,000 projects.  The year is walked
 once, here, in time order: ids, each row as stored (one generated function per table,
-``compile_insert``), its audit key and content and the JSON array of the event's fields
-that ``event_hash`` hashes, the fast path checked against store.audit's own functions on
-every 101st event.  The rows and the events go, a chunk at a time, to the writing process
-(bench/writer.py, forked before the build), which chains the hashes (sequential by
-nature, 1 µs an event) and inserts them; the two cores share the work.
+``compile_insert``), its audit key and content, the JSON array of the event's fields
+that ``event_hash`` hashes and the chained hash itself, the fast path checked against
+store.audit's own functions on every 101st event.  The rows and the log's rows go, a
+chunk at a time, to the writing process (bench/writer.py, forked before the build), which
+only inserts them: the two cores share the work, SQLite's on one, ours on the other.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 from datetime import date
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from writer import Writer
 
-from minsheng_cli.store.audit import ROW_KEYS, canonical, row_key
+from minsheng_cli.store.audit import GENESIS, ROW_KEYS, canonical, event_hash, row_key
 
 # Column order of each table, as m001_create_register defines it (checked against the file).
 COLUMNS: dict[str, tuple[str, ...]] = {
@@ -192,28 +193,19 @@ def compile_insert(table: str, logged_as: dict[str, str] | None = None):
 CHECK_EVERY = 101
 
 
-# The tables whose events' JSON arrays the writer builds rather than this process: about half
-# the events, so that neither process waits for the other (the writer had ~6 s to spare at
-# 100,000 projects).
-WRITER_JSON = frozenset({"progress", "issue_events"})
-
-
-def audit_head(actor: str, command: str, table: str, action: str) -> str:
-    """The fields between the stamp and the row key of an event's JSON array, or "" where
-    the writer builds the array (inserts into the tables of WRITER_JSON)."""
-    if table in WRITER_JSON and action == "insert":
-        return ""
+def audit_head(actor: str, command: str, table: str) -> str:
+    """The fields between the stamp and the row key of an event's JSON array."""
     return f"{encode_basestring(actor)},{encode_basestring(command)},{encode_basestring(table)},"
 
 
-def check_fast(table: str, logged: tuple, fields: tuple, payload: bytes | None) -> None:
+def check_fast(table: str, logged: tuple, fields: tuple, payload: bytes, prev: str,
+               digest: str) -> None:
     content = dict(zip(COLUMNS[table], logged, strict=True))
     key, text = fields[4], fields[6]
     # store.audit.event_hash hashes the previous hash, "\n", then exactly this JSON array
-    # (the writer checks the hash, and so the array, of every 101st event with event_hash)
     fields_json = json.dumps(list(fields), ensure_ascii=False, separators=(",", ":"))
-    if (row_key(table, content), canonical(content)) != (key, text) or payload not in (
-            None, fields_json.encode()):
+    if (row_key(table, content), canonical(content), payload) != (
+            key, text, fields_json.encode()) or digest != event_hash(prev, list(fields)):
         raise SystemExit(f"generate: the fast audit event of {table} {key} differs from "
                          "store.audit's; fix bench/loader.py")
 
@@ -242,7 +234,8 @@ def walk(timeline: Timeline, writer: Writer) -> dict[str, int]:
     clock = [f"T{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}{timeline.tz}"
              for s in range(86400)]
     stamps: dict[int, str] = {}
-    n, enc = 0, encode_basestring
+    n, enc, sha256 = 0, encode_basestring, hashlib.sha256
+    prev = GENESIS
     for key in timeline.keys:
         seq = key & SEQ_MASK
         at = stamps.get(moment := key >> SEQ_BITS)
@@ -266,18 +259,20 @@ def walk(timeline: Timeline, writer: Writer) -> dict[str, int]:
                 row[ISSUE_STATE] = FLAGGED
         head = heads.get((actor, command, table))
         if head is None:
-            head = heads[actor, command, table] = audit_head(actor, command, table, action)
-        # the fields as store.audit.event_hash writes them (for the tables in WRITER_JSON,
-        # the writer does): the writer chains the hashes
-        payload = f'["{at}",{head}{enc(row_key_)},"{action}",{enc(text)}]'.encode() if head \
-            else None
+            head = heads[actor, command, table] = audit_head(actor, command, table)
+        # what store.audit.event_hash hashes: the previous hash, "\n", the fields as JSON
+        hashed = f'{prev}\n["{at}",{head}{enc(row_key_)},"{action}",{enc(text)}]'.encode()
+        digest = sha256(hashed).hexdigest()
         n += 1
         if n % CHECK_EVERY == 1:
             if kind == "issues":
                 logged = flagged[seq]
             check_fast(table, tuple(logged), (at, actor, command, table, row_key_, action,
-                                              text), payload)
-        out.append((at, actor, command, table, row_key_, action, text.encode(), payload))
+                                              text), hashed[len(prev) + 1:], prev, digest)
+        # the log's row as stored; ``prev`` is the last row's own string object, which
+        # marshal sends as a reference
+        out.append((at, actor, command, table, row_key_, action, text.encode(), prev, digest))
+        prev = digest
         if len(out) == CHUNK:
             writer.send(out, {table: found for table, found in rows.items() if found})
             out, rows = [], {table: [] for table in COLUMNS}
