@@ -172,7 +172,8 @@ def show(
 ) -> None:
     """One project's whole card: where it stands against 序时进度, plan points, progress
     history, visits, issues; in the table format, a chart of its progress against 序时进度
-    under it (plain when piped with -f table)."""
+    under it (plain when piped with -f table).  With --as-of, the card as it stood at the
+    end of that day: figures and visits dated by then, issues as they stood then."""
     from minsheng_cli.render import cards
     from minsheng_cli.services import register as uses
     from minsheng_cli.services import reports

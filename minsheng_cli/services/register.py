@@ -21,7 +21,7 @@ from minsheng_cli.domain.model import (
 )
 from minsheng_cli.domain.periods import Period
 from minsheng_cli.services import Register
-from minsheng_cli.store import migrations
+from minsheng_cli.store import coverage, migrations
 from minsheng_cli.store import register as store
 from minsheng_cli.store.audit import WriteContext
 
@@ -94,18 +94,23 @@ class ProjectCard:
 
 
 def project_card(reg: Register, code: str, as_of: date | None = None) -> ProjectCard:
-    """The card; with ``as_of``, also its progress series (进度曲线) up to that date."""
+    """The card as the register stands; with ``as_of``, as it stood at the end of that
+    day (every report is reproducible): the figures and visits dated by then, the issues
+    found by then as they stood then, and the progress series (进度曲线) up to that date.
+    The plan is the year's, at any date."""
     project = require_project(reg, code)
+    until = None if as_of is None else as_of.isoformat()
     visits = [
         {**v, "photos": store.visit_photos(reg.db, v["id"])}
-        for v in store.list_visits(reg.db, code=code)
+        for v in store.list_visits(reg.db, code=code, end=until)
     ]
     card = ProjectCard(
         project=project,
         plan=store.plan_points(reg.db, code),
-        progress=store.progress_history(reg.db, code),
+        progress=store.progress_history(reg.db, code, until),
         visits=visits,
-        issues=store.list_issues(reg.db, code=code),
+        issues=(store.list_issues(reg.db, code=code) if until is None
+                else coverage.project_issues_at(reg.db, code, until)),
         groups=store.project_groups(reg.db, code),
     )
     if as_of is not None:

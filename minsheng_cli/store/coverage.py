@@ -194,6 +194,29 @@ def overdue_issues(as_of: str) -> parallel.Job:
     return parallel.fetch(sql, {"as_of": as_of}, as_table)
 
 
+def project_issues_at(db: sqlite3.Connection, code: str, as_of: str) -> list[dict]:
+    """The project's issues found by ``as_of``, each as it stood at the end of that day
+    (status, deadline, unit to rectify, and the verdict while closed), with the columns
+    of ``store.register.list_issues``: the issues of ``show CODE --as-of D``."""
+    sql = f"""
+        WITH {issues_as_of("AND i.project_code = :code")}
+        SELECT i.id, i.project_code AS code, p.name AS project, i.category, i.severity,
+               i.text, COALESCE(i.department, p.department) AS department, i.found_on,
+               g.name AS "group", v.date AS visit_date, i.status, i.deadline,
+               CASE WHEN i.status = 'closed' THEN
+                 (SELECT e.verdict FROM issue_events e
+                   WHERE e.issue_id = i.id AND e.date <= :as_of AND e.action = 'close'
+                   ORDER BY e.date DESC, e.id DESC LIMIT 1) END AS verdict,
+               base.created_by
+        FROM issues_as_of i
+        JOIN issues base ON base.id = i.id
+        JOIN projects p ON p.code = i.project_code
+        LEFT JOIN supervision_groups g ON g.id = base.group_id
+        LEFT JOIN visits v ON v.id = base.visit_id
+        ORDER BY i.id"""
+    return [dict(r) for r in db.execute(sql, {"code": code, "as_of": as_of})]
+
+
 def summary_counts(db: sqlite3.Connection, start: str, end: str) -> dict:
     """What happened between start and end (inclusive): visits, figures, issues."""
     span = {"start": start, "end": end}

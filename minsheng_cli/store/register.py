@@ -160,17 +160,21 @@ def insert_progress(db, ctx: WriteContext, rows: list[dict]) -> list[int]:
     return insert_rows(db, ctx, "progress", rows)
 
 
-def progress_history(db: sqlite3.Connection, code: str) -> list[dict]:
+def progress_history(db: sqlite3.Connection, code: str, until: str | None = None) -> list[dict]:
+    """The project's figures by date, those dated on or before ``until`` when given.  A
+    figure corrected later shows its correction (``corrected_by``) whatever the
+    correction's date: the reports leave a corrected figure out at every date."""
+    where, params = filters(("p.project_code = ?", code), ("p.date <= ?", until))
     return [
         dict(r)
         for r in db.execute(
-            """SELECT p.id, p.date, p.pct, p.done, p.funds, p.source, p.visit_id, p.note,
+            f"""SELECT p.id, p.date, p.pct, p.done, p.funds, p.source, p.visit_id, p.note,
                       p.corrects,
                       (SELECT min(c.id) FROM progress c WHERE c.corrects = p.id)
                         AS corrected_by,
                       p.created_by
-               FROM progress p WHERE p.project_code = ? ORDER BY p.date, p.id""",
-            [code],
+               FROM progress p {where} ORDER BY p.date, p.id""",
+            params,
         )
     ]
 

@@ -64,3 +64,51 @@ def test_checklist_lists_the_issues_open_today_only(sample):
     sample("issue", "withdraw", "2", "--reason", "重复登记")
     sample("issue", "respond", "5", "--note", "已设置临时通道")  # responded: still open
     assert checklist_issue_ids(sample) == before - {1, 2}
+
+
+# -- show CODE --as-of D: the card as it stood at the end of D ---------------------------------
+
+SCHOOL = "MS2021-01"  # in the sample: figures monthly, visits, issue 4 found and transferred
+
+
+def test_show_on_a_past_date_lists_only_what_was_dated_by_then(sample):
+    today = sample.json("show", SCHOOL)
+    past = sample.json("show", SCHOOL, "--as-of", "2021-03-31")
+    assert past["progress"] == [p for p in today["progress"] if p["date"] <= "2021-03-31"]
+    assert past["visits"] == [v for v in today["visits"] if v["date"] <= "2021-03-31"]
+    assert past["issues"] == []
+    # the sample has later figures and visits, so the test sees a difference
+    assert past["progress"] and len(past["progress"]) < len(today["progress"])
+    assert past["visits"] and len(past["visits"]) < len(today["visits"])
+    assert past["plan"] == today["plan"]  # the plan is the year's, whatever the date
+    assert past["series"]["actual"] == [{"date": p["date"], "pct": p["pct"],
+                                         "source": p["source"], "id": p["id"]}
+                                        for p in past["progress"]]
+
+
+def test_show_on_a_past_date_gives_each_issue_as_it_stood_then(sample):
+    (issue,) = [i for i in sample.json("show", SCHOOL)["issues"] if i["id"] == 4]
+    assert (issue["status"], issue["deadline"]) == ("transferred", "2021-04-15")
+    sample("issue", "respond", "4", "--note", "部分整改")
+    sample("issue", "reopen", "4", "--days", "5")  # on 2021-06-16: a new deadline
+    reopened = sample.json("show", SCHOOL)["issues"]
+    assert [(i["status"], i["deadline"]) for i in reopened] == [("transferred", "2021-06-23")]
+    sample("issue", "respond", "4", "--note", "已整改")
+    sample("issue", "close", "4", "--verdict", "basic")
+    closed = sample.json("show", SCHOOL)["issues"]
+    assert [(i["status"], i["deadline"], i["verdict"]) for i in closed] == [
+        ("closed", "2021-06-23", "basic")]
+    assert closed == sample.json("show", SCHOOL, "--as-of", "2021-06-16")["issues"]
+    # the day before, none of it had happened
+    assert sample.json("show", SCHOOL, "--as-of", "2021-06-15")["issues"] == [issue]
+    assert sample.json("show", SCHOOL, "--as-of", "2021-04-07")["issues"] == []
+    flagged = sample.json("show", SCHOOL, "--as-of", "2021-04-08")["issues"]
+    assert flagged == [issue]  # found and transferred the same day
+
+
+def test_show_today_is_the_register_as_it_stands(sample):
+    card = sample.json("show", SCHOOL)
+    issues = {i["id"]: i for i in sample.json("issues")}
+    assert card["issues"]
+    for shown in card["issues"]:
+        assert shown == {k: issues[shown["id"]][k] for k in shown}
