@@ -54,21 +54,34 @@ class Writer:
     def __init__(self, path: Path, tables: list[str], inserts: dict[str, str]):
         fork = multiprocessing.get_context("fork")
         receive, self.pipe = fork.Pipe(duplex=False)
-        self.process = fork.Process(target=_run, args=(path, tables, inserts, receive),
-                                    daemon=True)  # not waited for if the main one fails
+        # daemon: ended by multiprocessing's exit handler if this process fails; if it is
+        # killed, the writer reads the end of the pipe (it closes its copy of this end)
+        self.process = fork.Process(target=_run, args=(path, tables, inserts, receive,
+                                                       self.pipe), daemon=True)
         self.process.start()
         receive.close()
 
     def send(self, events: list[tuple], rows: dict[str, list[tuple]]) -> None:
         """One chunk: the tables' rows, and the log's rows in time order (at, actor,
         command, table, row key, action, content as UTF-8, previous hash, hash)."""
-        self.pipe.send_bytes(marshal.dumps((events, rows)))
+        self._put(marshal.dumps((events, rows)))
 
     def finish(self, check: bool) -> None:
         """Wait until everything is written, indexed and committed."""
-        self.pipe.send_bytes(marshal.dumps((DONE, check)))
+        self._put(marshal.dumps((DONE, check)))
         self.pipe.close()
         self.process.join()
+        self._check()
+
+    def _put(self, data: bytes) -> None:
+        try:
+            self.pipe.send_bytes(data)
+        except (BrokenPipeError, ConnectionResetError):  # the writer stopped: say why
+            self.process.join()
+            self._check()
+            raise
+
+    def _check(self) -> None:
         if self.process.exitcode:
             raise SystemExit(f"generate: the writer failed (exit code "
                              f"{self.process.exitcode})")
@@ -113,7 +126,8 @@ def open_for_load(path: Path, tables: list[str]) -> tuple[sqlite3.Connection, li
     return connect_for_load(path), [sql for _, sql in indexes], declared
 
 
-def _run(path: Path, tables: list[str], inserts: dict[str, str], receive) -> None:
+def _run(path: Path, tables: list[str], inserts: dict[str, str], receive, sending) -> None:
+    sending.close()  # the main process's end: else a killed main one would leave this waiting
     gc.disable()  # each chunk is a few hundred thousand lists and tuples, none cyclic
     arrived: queue.Queue = queue.Queue()
 

@@ -11,6 +11,7 @@ import json
 import sqlite3
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -93,3 +94,35 @@ def test_a_failing_build_stops_the_writer_too(tmp_path):
                             capture_output=True, text=True, timeout=60)
     assert result.returncode != 0
     assert "year 0 is out of range" in result.stderr
+
+
+def stat(pid: int) -> list[str] | None:
+    """A process's fields after its name in /proc/PID/stat (state, parent…); None once gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
+def children(pid: int) -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir()
+            if p.name.isdigit() and (fields := stat(int(p.name))) and fields[1] == str(pid)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").is_file(), reason="finds the writer in /proc")
+def test_a_killed_generator_leaves_no_writer_behind(tmp_path):
+    # SIGKILL skips every exit handler: the forked writer must see the end of the pipe
+    # (it had its own copy of the sending end, and waited for ever)
+    main = subprocess.Popen([sys.executable, str(BENCH / "generate.py"), str(tmp_path / "k.db"),
+                             "--projects", "20000"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while not (found := children(main.pid)) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert found, "the writer was not forked"
+    main.kill()
+    main.wait()
+    deadline = time.monotonic() + 20
+    while any((stat(pid) or ["Z"])[0] != "Z" for pid in found) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert all((stat(pid) or ["Z"])[0] == "Z" for pid in found)  # ended (maybe not reaped)
