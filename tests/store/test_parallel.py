@@ -296,16 +296,26 @@ def job(db):
     if threading.current_thread() is threading.main_thread():
         helper_in.wait(20)
         return 1
-    seen["thread"] = threading.current_thread().name
     helper_in.set()
     try:
         return big(db)
     finally:
         seen["ended"] = time.monotonic()
 
+def waiting_in_join():
+    frame = sys._current_frames().get(threading.main_thread().ident)
+    while frame is not None:
+        if frame.f_code.co_name == "_wait_for_tstate_lock":  # Thread.join()'s wait
+            return True
+        frame = frame.f_back
+    return False
+
 def ctrl_c():
     helper_in.wait(20)
-    time.sleep(0.3)
+    deadline = time.monotonic() + 20
+    while not waiting_in_join() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    seen["in_join"] = waiting_in_join()
     os.kill(os.getpid(), signal.SIGINT)
 
 reg = open_register(Path(sys.argv[1]))
@@ -316,7 +326,7 @@ except KeyboardInterrupt:
     deadline = time.monotonic() + 20
     while "ended" not in seen and time.monotonic() < deadline:
         time.sleep(0.05)
-    print(seen["thread"] != "MainThread", seen["ended"] <= seen["closed"])
+    print(seen["in_join"], seen["ended"] <= seen["closed"])
 """
 
 
