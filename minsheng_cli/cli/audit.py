@@ -16,6 +16,7 @@ from minsheng_cli.cli.common import (
     FormatOpt,
     OutputOpt,
     PeriodOpt,
+    StdoutFormatOpt,
     emit,
     fail,
     now_stamp,
@@ -126,7 +127,7 @@ def log(
     emit(ctx, rows, columns, chosen, out=out, empty="no events found")
 
 
-def verify(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+def verify(ctx: typer.Context, fmt: StdoutFormatOpt = None) -> None:
     """Check the audit chain, every row against its last logged content, and SQLite's
     integrity; exit 0 when all holds, 1 with each problem listed."""
     from minsheng_cli.render.output import dump_json

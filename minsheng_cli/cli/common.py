@@ -426,6 +426,15 @@ FormatOpt = Annotated[
                  "(default: table on a terminal, tsv when piped; with -o, the file's ending)",
                  autocompletion=completion.choices(*FORMATS), callback=format_kind(False)),
 ]
+# For the commands without -o FILE (show, issue show, info, verify): the same choices,
+# without the file's ending.
+StdoutFormatOpt = Annotated[
+    str | None,
+    typer.Option("--format", "-f", metavar="FORMAT",
+                 help="table | tsv | csv | json | jsonl | markdown "
+                 "(default: table on a terminal, tsv when piped)",
+                 autocompletion=completion.choices(*FORMATS), callback=format_kind(False)),
+]
 PrintableFormatOpt = Annotated[
     str | None,
     typer.Option("--format", "-f", metavar="FORMAT",

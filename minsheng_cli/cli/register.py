@@ -20,6 +20,7 @@ from minsheng_cli.cli.common import (
     NewCodeArg,
     OutputOpt,
     PctOpt,
+    StdoutFormatOpt,
     app_dir_db_path,
     as_of_or_today,
     emit,
@@ -87,7 +88,7 @@ def init(
             + ", ".join(f"{n} {k}" for k, n in counts.items()))
 
 
-def info(ctx: typer.Context, fmt: FormatOpt = None) -> None:
+def info(ctx: typer.Context, fmt: StdoutFormatOpt = None) -> None:
     """Show the register's path, schema version and row counts."""
     from minsheng_cli.render.output import dump_json
     from minsheng_cli.services import register as uses
@@ -168,7 +169,7 @@ def projects(
 
 
 def show(
-    ctx: typer.Context, code: CodeArg, as_of: AsOfOpt = None, fmt: FormatOpt = None
+    ctx: typer.Context, code: CodeArg, as_of: AsOfOpt = None, fmt: StdoutFormatOpt = None
 ) -> None:
     """One project's whole card: where it stands against 序时进度, plan points, progress
     history, visits, issues; in the table format, a chart of its progress against 序时进度

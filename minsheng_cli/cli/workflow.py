@@ -20,9 +20,9 @@ from minsheng_cli.cli import completion as complete
 from minsheng_cli.cli.common import (
     AsOfOpt,
     DateOpt,
-    FormatOpt,
     PrintableFormatOpt,
     PrintableOutputOpt,
+    StdoutFormatOpt,
     as_of_or_today,
     optional_text,
     output_format,
@@ -167,7 +167,7 @@ def withdraw(
 
 
 @app.command()
-def show(ctx: typer.Context, issue_id: IdArg, fmt: FormatOpt = None) -> None:
+def show(ctx: typer.Context, issue_id: IdArg, fmt: StdoutFormatOpt = None) -> None:
     """The issue and its whole history: every step, its date, who and the note."""
     from minsheng_cli.render.cards import write_issue_history
     from minsheng_cli.services import workflow as uses

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -45,6 +46,18 @@ def test_every_command_has_help(blank, path, command):
     assert result.stdout.startswith("Usage: minsheng")
     assert command.help.split()[0] in result.stdout
     assert result.stderr == ""
+
+
+def test_no_option_points_to_a_missing_output_option():
+    # show, issue show, info and verify write to stdout only: their --format help must not
+    # send the user to -o (it once said "with -o, the file's ending" there)
+    for path, command in COMMANDS:
+        names = {opt for param in command.params for opt in getattr(param, "opts", ())}
+        if "-o" in names:
+            continue
+        for param in command.params:
+            assert not re.search(r"(?<![\w-])-o\b", getattr(param, "help", None) or ""), (
+                f"minsheng {' '.join(path)} {param.name}: its help names -o, which it has not")
 
 
 def test_version(blank):
