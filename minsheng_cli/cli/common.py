@@ -7,6 +7,7 @@ and click's usage errors into one line and exit 2 — never a traceback for a us
 
 from __future__ import annotations
 
+import errno
 import getpass
 import os
 import sqlite3
@@ -107,6 +108,21 @@ def quiet_leftovers() -> None:
     sys.unraisablehook = lambda unraisable: None
 
 
+def name_too_long(error: Exception) -> bool:
+    """A path the user gave is longer than the system takes (ENAMETOOLONG): their mistake,
+    found before anything is written."""
+    return isinstance(error, OSError) and error.errno == errno.ENAMETOOLONG
+
+
+def too_long_message(error: OSError) -> str:
+    name = str(error.filename or "")
+    shown = name if len(name) <= 60 else f"{name[:30]}…{name[-20:]}"
+    longest = max((len(os.fsencode(part)) for part in Path(name).parts), default=0)
+    size = (f"a part of {longest} bytes, where 255 is the most" if longest > 255
+            else f"{len(os.fsencode(name))} bytes in all, where 4,096 is the most")
+    return f"{shown!r}: file name too long ({size}); use a shorter one"
+
+
 def disk_failed(error: OSError) -> bool:
     from minsheng_cli.render.files import DISK_ERRORS
 
@@ -146,6 +162,9 @@ class MinshengGroup(TyperGroup):
         except (OSError, UnicodeEncodeError) as error:
             # stdout's failures arrive as StdoutFailed (streams.py), -o FILE's as
             # OutputError; a disk failing under another file is named by the file.
+            if name_too_long(error):
+                close_register(ctx)
+                fail(too_long_message(error), InvalidValue.exit_code)
             if not is_output_failure(error):
                 raise
             output_failed(error, ctx)
@@ -172,6 +191,9 @@ class MinshengGroup(TyperGroup):
         except BrokenPipeError:
             pipe_closed()
         except (OSError, UnicodeEncodeError) as error:
+            if name_too_long(error):
+                typer.echo(f"minsheng: {too_long_message(error)}", err=True)
+                sys.exit(InvalidValue.exit_code)
             if not is_output_failure(error):
                 raise
             output_failed(error)

@@ -8,6 +8,8 @@ import pytest
 from tests.factories import GRASSROOTS, HOTLINE, SCHOOL, dump_register
 
 G = ("-g", GRASSROOTS)
+LONG = "长" * 100
+TOO_LONG = ("file name too long", "bytes, where 255 is the most")
 
 # (arguments, words the one-line message must contain: the field and the value)
 BAD = {
@@ -118,6 +120,12 @@ BAD = {
     "missing group": (("add-visit", SCHOOL), ("--group",)),
     "missing argument": (("plan", SCHOOL, "2021-06-30"), ("PCT",)),
     "not utf-8": (("show", "A\udcff"), ("A\\xff", "UTF-8")),
+    # a name longer than the system takes: 100 Chinese characters are 300 bytes
+    "long -o name": (("projects", "-o", f"{LONG}.csv"), TOO_LONG),
+    "long import name": (("import", "projects", f"{LONG}.csv"), TOO_LONG),
+    "long photo name": (("add-visit", SCHOOL, *G, "--photo", f"{LONG}.jpg"), TOO_LONG),
+    "long backup name": (("backup", f"{LONG}.db"), TOO_LONG),
+    "long folder name": (("export", "-o", f"{LONG}/x"), TOO_LONG),
 }
 
 ENV = {
@@ -159,3 +167,11 @@ def test_enumerations_accept_the_chinese_word_or_the_code(cli):
     for category in ("schedule", "序时进度", "进度", "SCHEDULE"):
         cli("flag", SCHOOL, "--category", category, "--text", "进度滞后")
     assert {i["category"] for i in cli.json("issues", "--category", "进度")} == {"schedule"}
+
+
+@pytest.mark.parametrize("command", [("init",), ("info",), ("init", "--sample")])
+def test_a_register_name_too_long_is_refused_in_one_line(blank, command):
+    result = blank("--db", f"{LONG}.db", *command, code=2)
+    assert result.stderr.splitlines() == [
+        f"minsheng: '{LONG[:30]}…{LONG[-17:]}.db': file name too long (a part of 303 bytes,"
+        " where 255 is the most); use a shorter one"]
