@@ -226,8 +226,9 @@ def progress(
     """Record a department's progress report (--pct P or --done QTY); prints its id.
 
     Nothing is deleted: a wrong figure is corrected by a new one with --corrects ID (it
-    keeps the old figure's date unless --date is given), or voided with --corrects ID
-    --void; the old figure stays in the register and in `log`, and no longer counts."""
+    keeps the old figure's date unless --date is given, and its progress or funds when
+    only the other is given), or voided with --corrects ID --void; the old figure stays
+    in the register and in `log`, and no longer counts."""
     from minsheng_cli.services import register as uses
 
     figure = figure_of(pct, done, funds)
@@ -237,8 +238,11 @@ def progress(
         figure=figure, note=optional_text(note, "note"), corrects=corrected,
     )
     report.check_correction(void)
-    progress_id = uses.add_progress(register(ctx), write_context(ctx), report, today())
-    typer.echo(progress_id)
+    recorded = uses.add_progress(register(ctx), write_context(ctx), report, today())
+    typer.echo(recorded.id)
+    if recorded.kept:
+        kept = ", ".join(f"{key} {value:.15g}" for key, value in recorded.kept.items())
+        say(f"minsheng: figure {recorded.id} replaces figure {corrected}; kept from it: {kept}")
 
 
 

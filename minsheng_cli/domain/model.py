@@ -68,6 +68,24 @@ class Figure:
                 "pct", f"{self.pct:.15g}", "either a percentage or a quantity done, not both"
             )
 
+    def correcting(self, old: dict) -> tuple[Figure, dict[str, float]]:
+        """What a correction of the figure ``old`` (its row: pct, done, funds) records, and
+        what it took over: the correction gives what was wrong, the rest is the old
+        figure's — its progress (the quantity done, else the percentage) when only the
+        money is given, its funds when they are not.  A void (no figure) takes nothing."""
+        if self.empty:
+            return self, {}
+        kept: dict[str, float] = {}
+        pct, done, funds = self.pct, self.done, self.funds
+        if not self.has_progress:
+            if old["done"] is not None:
+                done = kept["done"] = old["done"]
+            elif old["pct"] is not None:
+                pct = kept["pct"] = old["pct"]
+        if funds is None and old["funds"] is not None:
+            funds = kept["funds"] = old["funds"]
+        return Figure(pct=pct, done=done, funds=funds), kept
+
     def resolve_pct(self, code: str, target: float | None) -> float | None:
         """The percentage this figure stands for; a quantity needs the project's target."""
         if self.done is None:

@@ -198,15 +198,29 @@ def require_correctable(reg: Register, report: NewProgress) -> dict:
     return old
 
 
-def add_progress(reg: Register, ctx: WriteContext, report: NewProgress, today: date) -> int:
-    """A department's report, or (with ``corrects``) a correction or voiding of a figure."""
+@dataclass(frozen=True)
+class Recorded:
+    """A figure recorded: its id, and what a correction took over from the figure it
+    corrects (``Figure.correcting``)."""
+
+    id: int
+    kept: dict[str, float] = field(default_factory=dict)
+
+
+def add_progress(
+    reg: Register, ctx: WriteContext, report: NewProgress, today: date
+) -> Recorded:
+    """A department's report, or (with ``corrects``) a correction or voiding of a figure:
+    a correction keeps what it does not give of the figure it replaces."""
     if not report.figure.has_progress and report.corrects is None:
         raise InvalidValue("pct", "", "--pct P or --done QTY")
+    kept: dict[str, float] = {}
     with reg.write():
         if report.corrects is not None:
-            require_correctable(reg, report)
+            figure, kept = report.figure.correcting(require_correctable(reg, report))
+            report = replace(report, figure=figure)
         rows = progress_rows(reg, ctx, [report], today)
-        return store.insert_progress(reg.db, ctx, rows)[0]
+        return Recorded(store.insert_progress(reg.db, ctx, rows)[0], kept)
 
 
 # -- groups ------------------------------------------------------------------------------------

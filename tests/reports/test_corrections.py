@@ -29,6 +29,33 @@ def test_a_correction_replaces_the_figure_and_keeps_its_date(cli):
     assert rows[wrong]["done"] == 3  # the wrong figure stays on record
 
 
+def figure(cli, code, figure_id):
+    return next(r for r in cli.json("show", code)["progress"] if r["id"] == figure_id)
+
+
+def test_a_correction_keeps_what_it_does_not_give(cli):
+    # a correction gives what was wrong; the rest is the corrected figure's, not lost
+    cli("add-project", "A", "新建学校", "--year", "2021", "--target", "10", "--unit", "所",
+        "--budget", "1000")
+    wrong = int(cli("progress", "A", "--done", "3", "--funds", "275",
+                    "--date", "2021-05-31").stdout)
+    fixed = cli("progress", "A", "--corrects", str(wrong), "--done", "4")
+    assert fixed.stderr == (f"minsheng: figure {fixed.stdout.strip()} replaces figure {wrong};"
+                            " kept from it: funds 275\n")
+    row = figure(cli, "A", int(fixed.stdout))
+    assert (row["pct"], row["done"], row["funds"]) == (40, 4, 275)
+    money = int(cli("progress", "A", "--corrects", fixed.stdout.strip(), "--funds", "270").stdout)
+    row = figure(cli, "A", money)
+    assert (row["pct"], row["done"], row["funds"], row["date"]) == (40, 4, 270, "2021-05-31")
+    deviation = next(r for r in cli.json("deviation") if r["code"] == "A")
+    assert (deviation["actual_pct"], deviation["funds_pct"]) == (40, 27)
+    assert deviation["last_report_date"] == "2021-05-31"
+    both = int(cli("progress", "A", "--corrects", str(money), "--pct", "45", "--funds", "280",
+                   "--date", "2021-06-01").stdout)
+    row = figure(cli, "A", both)
+    assert (row["pct"], row["done"], row["funds"]) == (45, None, 280)  # nothing kept
+
+
 def test_a_void_removes_the_figure_from_the_reports(cli):
     wrong = setup(cli)
     cli("progress", "A", "--corrects", str(wrong), "--void", "--note", "报送有误")
