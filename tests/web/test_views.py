@@ -41,10 +41,10 @@ def test_latest_progress_leaves_out_corrected_and_voided_figures(projects2):
     assert fixed
     sql = "SELECT code, figure_date, pct, done, funds, funds_date FROM latest_progress"
     view = {r["code"]: r for r in rows(cli.db, sql)}
-    # the 9 is voided; the 3 is corrected to 5 (a correction keeps the figure's date) and
-    # its funds go with it, since a correction without --funds carries no funds
+    # the 9 is voided; the 3 is corrected to 5 (a correction keeps the figure's date and,
+    # without --funds, its funds)
     assert view["A1"] == {"code": "A1", "figure_date": "2021-05-31", "pct": 50.0, "done": 5.0,
-                          "funds": None, "funds_date": None}
+                          "funds": 100.0, "funds_date": "2021-05-31"}
     assert view["P2"]["figure_date"] is None and view["P2"]["pct"] is None
 
 
