@@ -98,6 +98,9 @@ def move_in_tx(reg, ctx, issue_id: int, action: str, req: MoveRequest, today: da
         raise InvalidValue("note", "", "the department's reply (--note)")
     if action == "withdraw" and not req.note:
         raise InvalidValue("reason", "", "why the issue is withdrawn (--reason)")
+    if action == "transfer" and not (req.department or issue["department"]):
+        raise InvalidValue("department", "", f"the unit to rectify issue {issue_id} "
+                           f"(--department): neither it nor project {issue['code']} names one")
     changes: dict = {"status": target}
     workdays, fallback = None, False
     if action in workflow.DEADLINE_MOVES:

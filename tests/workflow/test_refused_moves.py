@@ -94,3 +94,19 @@ def test_verdicts_in_chinese_and_english(issues):
     assert "`minsheng issue reopen`" in closed.stderr
     # close without --verdict: 满意
     assert run.json("issue", "show", "4")["verdict"] == "satisfied"
+
+
+def test_an_issue_is_not_transferred_to_nobody(issues):
+    # a project without a lead unit and an issue flagged without one: a transfer must say to
+    # whom (the transfer list would otherwise file it under "(no unit)")
+    run = issues
+    run("add-project", "P9", "无牵头单位的项目", "--year", "2021")
+    issue = flag(run, "P9", "safety", "围挡缺失", "2021-06-01")
+    before = run.dump()
+    result = run("issue", "transfer", str(issue), code=2)
+    assert result.stderr == (
+        f"minsheng: department: '' is not valid; expected the unit to rectify issue {issue} "
+        "(--department): neither it nor project P9 names one\n")
+    assert run.dump() == before
+    run("issue", "transfer", str(issue), "--department", "市住建局")
+    assert run.json("issue", "show", str(issue))["department"] == "市住建局"
