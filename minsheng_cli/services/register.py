@@ -135,6 +135,9 @@ def add_plan_point_in_tx(
     start, due = date.fromisoformat(project["start"]), date.fromisoformat(project["due"])
     if not start <= day <= due:
         raise InvalidValue("date", day.isoformat(), f"a date from {start} to {due}")
+    if day == due and pct != 100:  # 序时进度 is 100 % there, whatever a point says
+        raise InvalidValue("pct", f"{pct:.15g}", f"100 on the due date {due} (a point before "
+                           "it shapes the plan)")
     if alone:
         schedule.check_plan_point(day, pct, plan_of(reg, code), start, due)
     return store.insert_plan_point(reg.db, ctx, code, day.isoformat(), pct)
@@ -364,12 +367,15 @@ def flag(reg: Register, ctx: WriteContext, issue: NewIssue, today: date) -> Issu
 
 def dated_issue(reg: Register, issue: NewIssue, today: date, field: str = "date") -> NewIssue:
     """An issue found on a visit dates from that visit unless a date is given; none is
-    dated after today or before its visit."""
+    dated after today, before its visit or before its project started (as figures and
+    visits: a wrong year would date its deadline a century back)."""
+    project = require_project(reg, issue.code)
     visit = store.get_visit(reg.db, issue.visit_id) if issue.visit_id is not None else None
     visit_day = date.fromisoformat(visit["date"]) if visit else None
     if issue.found_on is None:
         issue = replace(issue, found_on=visit_day or today)
     check_not_future(issue.found_on, today, field)
+    check_not_before_start(issue.found_on, date.fromisoformat(project["start"]), field)
     if visit_day and issue.found_on < visit_day:
         raise InvalidValue(field, issue.found_on.isoformat(),
                            f"a date on or after visit {issue.visit_id} ({visit_day})")
