@@ -95,8 +95,8 @@ def log(
                                                 "visits and issues",
                                                 autocompletion=complete.complete_code)] = None,
     issue: Annotated[int | None, typer.Option("--issue", help="Only this issue and its "
-                                              "steps", autocompletion=complete.complete_issue)
-                     ] = None,
+                                              "steps", autocompletion=complete.complete_issue,
+                                              min=1, max=2**62)] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only events written on or "
                                               "after this day (by the clock of the write), "
                                               "YYYY-MM-DD")] = None,

@@ -227,7 +227,7 @@ def issues(
     common: Annotated[bool, typer.Option("--common", help="Common issues (共性问题) across "
                                          "projects")] = False,
     min_projects: Annotated[int | None, typer.Option(
-        help="With --common: at least N projects (default 3)")] = None,
+        help="With --common: at least N projects (default 3)", min=1, max=2**62)] = None,
     out: OutputOpt = None,
     fmt: FormatOpt = None,
 ) -> None:

@@ -123,6 +123,9 @@ BAD = {
     "unknown option": (("projects", "--bogus"), ("--bogus",)),
     "missing group": (("add-visit", SCHOOL), ("--group",)),
     "missing argument": (("plan", SCHOOL, "2021-06-30"), ("PCT",)),
+    "log issue too large": (("log", "--issue", "99999999999999999999"), ("--issue",)),
+    "common min too large": (("issues", "--common", "--min-projects", "99999999999999999999"),
+                             ("--min-projects",)),
     "not utf-8": (("show", "A\udcff"), ("A\\xff", "UTF-8")),
     # a name longer than the system takes: 100 Chinese characters are 300 bytes
     "long -o name": (("projects", "-o", f"{LONG}.csv"), TOO_LONG),
