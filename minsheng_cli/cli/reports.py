@@ -87,7 +87,11 @@ def deviation(
     if by is not None:
         if by.strip().lower() not in ("item", "事项"):
             raise values.InvalidValue("by", by, "item")
-        rows = reports.deviation_by_item(register(ctx), day)
+        if lights:  # a roll-up counts every light: a filter on them would hide a count
+            raise values.InvalidValue("light", light, "no --light with --by item (the "
+                                      "roll-up counts each light)")
+        rows = reports.deviation_by_item(register(ctx), day, item=item,
+                                         department=department, district=district)
         show(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, out=out,
              empty="no projects in the register")
         return

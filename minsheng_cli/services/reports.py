@@ -83,8 +83,11 @@ def standing(reg: Register, code: str, as_of: date) -> dict:
     return {**row, "stale": bool(row["stale"]), "as_of": as_of.isoformat()}
 
 
-def deviation_by_item(reg: Register, as_of: date) -> list[dict]:
-    return store.deviation_by_item(reg.db, params(reg, as_of))
+def deviation_by_item(reg: Register, as_of: date, *, item: str | None = None,
+                      department: str | None = None, district: str | None = None
+                      ) -> list[dict]:
+    return store.deviation_by_item(reg.db, params(reg, as_of), item=item,
+                                   department=department, district=district)
 
 
 # -- overdue ------------------------------------------------------------------------------------

@@ -162,12 +162,9 @@ def deviation_query(
     """The deviation rows' query and its parameters, worst first (status, then deviation,
     then code); ``keys`` picks the columns (all when None); ``rows``: only the projects
     of that slice (``parallel.project_slices``).  (Overdue's rows: ``late_query``.)"""
-    clauses, values = [], dict(slice_params(params, rows))
-    for column, value in (("item", item), ("department", department), ("district", district),
-                          ("code", code)):
-        if value is not None:
-            clauses.append(f"p.{column} = :f_{column}")
-            values[f"f_{column}"] = value
+    clauses, values = project_filters(item=item, department=department, district=district,
+                                      code=code)
+    values.update(slice_params(params, rows))
     if rows is not None:
         clauses.append(SLICE)
     where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
@@ -183,6 +180,17 @@ def deviation_query(
            f" {outer}"
            f" ORDER BY {', '.join(DEVIATION_ORDER)}")
     return sql, values
+
+
+def project_filters(**filters: str | None) -> tuple[list[str], dict]:
+    """Conditions on the projects ``p`` (column = value, for those given) and their
+    parameters (``f_column``)."""
+    clauses, values = [], {}
+    for column, value in filters.items():
+        if value is not None:
+            clauses.append(f"p.{column} = :f_{column}")
+            values[f"f_{column}"] = value
+    return clauses, values
 
 
 def deviation_rows(db: sqlite3.Connection, params: dict, **filters) -> list[dict]:
@@ -236,8 +244,12 @@ def as_dicts(keys: list[str], rows) -> list[dict]:
     return list(map(dict, map(zip, itertools.repeat(keys), rows)))
 
 
-def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
-    """Roll-up per item (件): projects per light, mean actual and expected."""
+def deviation_by_item(db: sqlite3.Connection, params: dict, **filters: str | None
+                      ) -> list[dict]:
+    """Roll-up per item (件): projects per light, mean actual and expected; of the
+    projects of ``filters`` (item, department, district) only, when given."""
+    clauses, values = project_filters(**filters)
+    where = ("WHERE " + " AND ".join(clauses)) if clauses else ""
     sql = f"""
         SELECT item, count(*) AS projects,
                sum(light = 'red') AS red, sum(light = 'yellow') AS yellow,
@@ -245,9 +257,9 @@ def deviation_by_item(db: sqlite3.Connection, params: dict) -> list[dict]:
                sum(status = 'overdue') AS overdue,
                avg(expected_pct) AS expected_pct, avg(actual_pct) AS actual_pct,
                avg(actual_pct) - avg(expected_pct) AS deviation_pct
-        FROM ({deviation_sql()})
+        FROM ({deviation_sql(where)})
         GROUP BY item ORDER BY deviation_pct, item"""
-    return [dict(r) for r in db.execute(sql, params)]
+    return [dict(r) for r in db.execute(sql, {**params, **values})]
 
 
 STANDING = ("code", "light", "status", "expected_pct", "actual_pct", "deviation_pct",

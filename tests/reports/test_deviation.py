@@ -135,6 +135,27 @@ def test_filters_sorting_and_light_words(cli):
     assert {r["item"]: r["red"] for r in rolled} == {"养老": 1, "教育": 0}
 
 
+@pytest.mark.parametrize("filters", [("--department", "市教育局"), ("--district", "东城区"),
+                                     ("--item", "养老服务"), ("--department", "无此单位")])
+def test_the_rollup_takes_the_project_filters(sample, filters):
+    # the roll-up of the projects a filter picks: the same counts as their own rows
+    rows = sample.json("deviation", "--as-of", "2021-06-16", *filters)
+    rolled = sample.json("deviation", "--as-of", "2021-06-16", "--by", "item", *filters)
+    assert {r["item"]: (r["projects"], r["red"], r["yellow"], r["green"], r["done"])
+            for r in rolled} == {
+        item: (len(mine), *(sum(r["light"] == light for r in mine)
+                            for light in ("red", "yellow", "green", "done")))
+        for item in {r["item"] for r in rows}
+        for mine in [[r for r in rows if r["item"] == item]]}
+    assert filters[1] == "无此单位" or rolled
+
+
+def test_the_rollup_refuses_a_light_filter(sample):
+    result = sample("deviation", "--by", "item", "--light", "red", code=2)
+    assert result.stderr == ("minsheng: light: 'red' is not valid; expected no --light with "
+                             "--by item (the roll-up counts each light)\n")
+
+
 def test_json_keys_of_the_contract(sample):
     rows = sample.json("deviation", "--as-of", "2021-06-16")
     required = {"code", "name", "item", "department", "district", "expected_pct", "actual_pct",
