@@ -196,7 +196,9 @@ def transfer_list(
     out: PrintableOutputOpt = None,
     fmt: PrintableFormatOpt = None,
 ) -> None:
-    """The issue list (问题清单) for the departments, grouped by unit and numbered."""
+    """The issue list (问题清单) for the departments, grouped by unit and numbered; with
+    --as-of, as it stood at the end of that day (with --mark-transferred, as it stands
+    after the marking), the days left counted to that day."""
     from minsheng_cli.render.transfer_list import write_transfer_list
     from minsheng_cli.services import workflow as uses
 

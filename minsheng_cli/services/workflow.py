@@ -189,7 +189,10 @@ def transfer_list(
                     req = MoveRequest(day=mark_on)
                     marked.append(move_in_tx(reg, ctx, row["id"], "transfer", req,
                                              today or mark_on))
-        result = listed(reg, as_of, statuses, department, marked)
+        # marked: the list as the register stands after the marking, which is dated
+        # --date; else as it stood at the end of as_of
+        result = listed(reg, as_of, statuses, department, marked,
+                        rows_as_of=None if mark_on is not None else as_of)
         if deliver is not None:
             deliver(result)
     return result
@@ -197,11 +200,13 @@ def transfer_list(
 
 def listed(
     reg: Register, as_of: date, statuses: tuple[str, ...], department: str | None,
-    marked: list[Moved],
+    marked: list[Moved], rows_as_of: date | None,
 ) -> TransferList:
-    """The list's rows by unit, numbered, with the time left at ``as_of``."""
+    """The list's rows by unit, numbered, with the time left at ``as_of``; the issues as
+    they stood at the end of ``rows_as_of`` (as they stand now for None)."""
     result = TransferList(as_of, statuses, marked=marked)
-    for row in queries_issues.transfer_list_rows(reg.db, statuses, department):
+    day = None if rows_as_of is None else rows_as_of.isoformat()
+    for row in queries_issues.transfer_list_rows(reg.db, statuses, department, day):
         group = result.departments.setdefault(row["department"] or "", [])
         group.append({**with_time_left(row, as_of), "no": len(group) + 1})
     return result

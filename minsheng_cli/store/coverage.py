@@ -45,6 +45,13 @@ def issues_as_of(only: str = "") -> str:
 
 OPEN_AT = "i.status IN ('open', 'transferred', 'responded')"
 
+# The verdict of an issue of ``issues_as_of`` (``i``) at the end of :as_of: its latest
+# close's, while it stands closed.
+VERDICT_AT = """CASE WHEN i.status = 'closed' THEN
+                 (SELECT e.verdict FROM issue_events e
+                   WHERE e.issue_id = i.id AND e.date <= :as_of AND e.action = 'close'
+                   ORDER BY e.date DESC, e.id DESC LIMIT 1) END"""
+
 
 # The one rule of visit coverage: a group owes one visit per assigned project per window of
 # its cadence in which the project runs (start on or before the window's end, due on or
@@ -203,11 +210,7 @@ def project_issues_at(db: sqlite3.Connection, code: str, as_of: str) -> list[dic
         SELECT i.id, i.project_code AS code, p.name AS project, i.category, i.severity,
                i.text, COALESCE(i.department, p.department) AS department, i.found_on,
                g.name AS "group", v.date AS visit_date, i.status, i.deadline,
-               CASE WHEN i.status = 'closed' THEN
-                 (SELECT e.verdict FROM issue_events e
-                   WHERE e.issue_id = i.id AND e.date <= :as_of AND e.action = 'close'
-                   ORDER BY e.date DESC, e.id DESC LIMIT 1) END AS verdict,
-               base.created_by
+               {VERDICT_AT} AS verdict, base.created_by
         FROM issues_as_of i
         JOIN issues base ON base.id = i.id
         JOIN projects p ON p.code = i.project_code

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from minsheng_cli.store.coverage import issues_as_of
+from minsheng_cli.store.coverage import VERDICT_AT, issues_as_of
 
 
 def marks(values: Sequence) -> str:
@@ -38,16 +38,45 @@ TRANSFER_LIST_SQL = """
              COALESCE(i.department, p.department), i.found_on, i.id"""
 
 
+# The same list as it stood at the end of :as_of: the issues found by then, each with its
+# status, deadline, unit and verdict of then (``issues_as_of``), its last transfer and the
+# last reply by then.
+TRANSFER_LIST_AT_SQL = f"""
+    WITH {issues_as_of()}
+    SELECT i.id, COALESCE(i.department, p.department) AS department,
+           g.name AS "group", v.date AS visit_date, i.found_on,
+           i.project_code AS code, p.name AS project, p.department AS lead_department,
+           i.category, i.severity, i.text, i.status, i.deadline, {VERDICT_AT} AS verdict,
+           (SELECT max(e.date) FROM issue_events e
+             WHERE e.issue_id = i.id AND e.action IN ('transfer', 'reopen')
+               AND e.date <= :as_of) AS transferred_on,
+           (SELECT e.note FROM issue_events e
+             WHERE e.issue_id = i.id AND e.action = 'respond' AND e.date <= :as_of
+             ORDER BY e.date DESC, e.id DESC LIMIT 1) AS response
+    FROM issues_as_of i
+    JOIN issues base ON base.id = i.id
+    JOIN projects p ON p.code = i.project_code
+    LEFT JOIN supervision_groups g ON g.id = base.group_id
+    LEFT JOIN visits v ON v.id = base.visit_id
+    WHERE i.status IN ({{statuses}}) {{department}}
+    ORDER BY COALESCE(i.department, p.department) IS NULL,
+             COALESCE(i.department, p.department), i.found_on, i.id"""
+
+
 def transfer_list_rows(
-    db: sqlite3.Connection, statuses: Sequence[str], department: str | None = None
+    db: sqlite3.Connection, statuses: Sequence[str], department: str | None = None,
+    as_of: str | None = None,
 ) -> list[dict]:
-    """Issues in ``statuses`` ordered by department, then by the day they were found."""
-    sql = TRANSFER_LIST_SQL.format(
-        statuses=marks(statuses),
-        department="AND COALESCE(i.department, p.department) = ?" if department else "",
+    """Issues in ``statuses`` ordered by department, then by the day they were found: as
+    the register holds them now, or as they stood at the end of ``as_of``."""
+    names = {f"s{k}": status for k, status in enumerate(statuses)}
+    sql = (TRANSFER_LIST_SQL if as_of is None else TRANSFER_LIST_AT_SQL).format(
+        statuses=", ".join(f":{name}" for name in names),
+        department="AND COALESCE(i.department, p.department) = :department"
+        if department else "",
     )
-    params = [*statuses, *([department] if department else [])]
-    return [dict(r) for r in db.execute(sql, params)]
+    return [dict(r) for r in db.execute(sql, {**names, "department": department,
+                                              "as_of": as_of})]
 
 
 # Open issues: as the issues table holds them now, or as they stood at the end of :as_of

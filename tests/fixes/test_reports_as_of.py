@@ -112,3 +112,23 @@ def test_show_today_is_the_register_as_it_stands(sample):
     assert card["issues"]
     for shown in card["issues"]:
         assert shown == {k: issues[shown["id"]][k] for k in shown}
+
+
+# -- transfer-list --as-of D: the list as it stood at the end of D ----------------------------
+
+def listed(cli: Cli, as_of: str) -> dict[int, tuple]:
+    return {r["id"]: (r["status"], r["deadline"], r["department"], r["transferred_on"],
+                      r["response"]) for r in cli.json("transfer-list", "--as-of", as_of)}
+
+
+def test_transfer_list_on_a_past_date_lists_the_issues_as_they_stood(sample):
+    early = listed(sample, "2021-03-20")
+    assert set(early) == {1}  # issue 13, found on 05-18, is not on a list of 03-20
+    before = listed(sample, "2021-04-10")
+    assert before[3][0] == "transferred"
+    sample("issue", "respond", "3", "--note", "已整改", "--date", "2021-06-10")
+    sample("issue", "close", "3")
+    assert listed(sample, "2021-04-10") == before  # closed later: still on that day's list
+    assert 3 not in listed(sample, "2021-06-16")
+    assert listed(sample, "2021-06-12")[3][0] == "responded"
+    assert listed(sample, "2021-06-12")[3][4] == "已整改"
