@@ -211,12 +211,15 @@ def checklist(
 def summary(
     ctx: typer.Context,
     period: PeriodOpt = None,
+    as_of: AsOfOpt = None,
     fmt: Annotated[str | None, typer.Option("--format", "-f", help="text | markdown | json "
                                             "(default: text)",
                                             autocompletion=complete.choices(
                                                 "text", "markdown", "json"))] = None,
 ) -> None:
-    """The weekly summary (default: the ISO week containing today)."""
+    """The weekly summary (default: the ISO week containing --as-of, else today); a period
+    still running is summed up to that day, and relative periods (this-week, last-month…)
+    count from it."""
     from minsheng_cli.cli.supervision import resolve_period
     from minsheng_cli.render import summary as render
     from minsheng_cli.services import reports
@@ -224,8 +227,9 @@ def summary(
     fmt = (fmt or "text").strip().lower()
     if fmt not in render.FORMATS:  # before the work, not after it
         raise values.InvalidValue("format", fmt, " | ".join(render.FORMATS))
-    window = resolve_period(period or "this-week")
-    data = reports.summary(register(ctx), window, today())
+    day = as_of_or_today(as_of)
+    window = resolve_period(period or "this-week", day)
+    data = reports.summary(register(ctx), window, day)
     render.write_summary(data, fmt, state(ctx).lang)
 
 

@@ -3,6 +3,7 @@ issues."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Annotated
 
@@ -153,12 +154,14 @@ def visits(
     emit(ctx, rows, columns, fmt, out=out, empty="no visits found")
 
 
-def resolve_period(period: str | None):
+def resolve_period(period: str | None, base: date | None = None):
+    """The period asked for; ``this-week``, ``last-month``… count from ``base`` (default:
+    today)."""
     if period is None:
         return None
     from minsheng_cli.domain.periods import parse_period
 
-    window = parse_period(period, today())
+    window = parse_period(period, base or today())
     say(f"period {window.label}: {window.start} – {window.end}")
     return window
 

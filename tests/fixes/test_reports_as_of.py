@@ -132,3 +132,15 @@ def test_transfer_list_on_a_past_date_lists_the_issues_as_they_stood(sample):
     assert 3 not in listed(sample, "2021-06-16")
     assert listed(sample, "2021-06-12")[3][0] == "responded"
     assert listed(sample, "2021-06-12")[3][4] == "已整改"
+
+
+# -- summary --as-of D (DESIGN.md §3: "default: the week of --as-of") --------------------------
+
+@pytest.mark.parametrize("period", [None, "2021-05", "last-month", "this-week"])
+def test_summary_as_of_is_the_summary_of_that_day(sample, period):
+    chosen = ("--period", period) if period else ()
+    on_the_day = sample("summary", "-f", "json", *chosen, env={"MINSHENG_TODAY": "2021-06-09"})
+    as_of = sample("summary", "-f", "json", "--as-of", "2021-06-09", *chosen)
+    assert as_of.stdout == on_the_day.stdout and as_of.stderr == on_the_day.stderr
+    if period in (None, "this-week"):  # the week of 06-09, not of today (06-16)
+        assert as_of.stdout != sample("summary", "-f", "json", *chosen).stdout
