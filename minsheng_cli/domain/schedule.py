@@ -253,8 +253,10 @@ def forecast(figures: Sequence[tuple[date, float]], as_of: date, window: int = 3
 
     Pace is first to last of those figures (dated on or before ``as_of``), in pp per day.
     None when there is no pace to go on (fewer than two figures, a flat or falling pace,
-    figures all on one day), when the project is already done, or when the date would fall
-    beyond the calendar.
+    figures all on one day), when the project is already done, when the date would fall
+    beyond the calendar, or when it falls before ``as_of``: the project did not report
+    done by then, so its pace no longer says when it will be (it would read as finishing
+    early, a project past its due date as less late than it already is).
     """
     if window < 2:
         raise InvalidValue("window", window, "a whole number of figures ≥ 2")
@@ -268,9 +270,10 @@ def forecast(figures: Sequence[tuple[date, float]], as_of: date, window: int = 3
     if pace <= 0:
         return None
     try:  # a pace of 1e-313 pp a day divides to infinity: beyond the calendar too
-        return last_day + timedelta(days=math.ceil(round((100 - last_pct) / pace, _PRECISION)))
+        done = last_day + timedelta(days=math.ceil(round((100 - last_pct) / pace, _PRECISION)))
     except OverflowError:
         return None
+    return done if done >= as_of else None
 
 
 def days_late(forecast: date | None, due: date) -> int | None:

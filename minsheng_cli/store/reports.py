@@ -29,6 +29,8 @@ from minsheng_cli.store.schedule_sql import (
 
 # julianday('9999-12-31'): SQLite's date() gives NULL past it, and so no forecast (nor days late).
 LAST_DAY = 5373484.5
+# A forecast: a pace to go on, and a date not before :as_of (domain.schedule.forecast).
+FORECAST = "days_to_finish IS NOT NULL AND last_day + days >= julianday(:as_of)"
 
 
 # The order of the statuses in a report (the query's ``rank``), worst first; then done.
@@ -115,7 +117,7 @@ base AS MATERIALIZED (
            {expected} AS expected,
            {actual} AS actual,
            round({expected} - {actual}, {PRECISION}) AS lag,
-           l.date AS last_report_date,
+           l.date AS last_report_date, julianday(l.date) AS last_day,
            CASE WHEN p.budget > 0 AND f.funds IS NOT NULL
                 THEN f.funds * 100.0 / p.budget END AS funds_pct,
            f.funds AS funds,
@@ -132,12 +134,11 @@ lit AS (
            {light_case("actual", "lag", ":as_of")} AS light,
            {status_case("actual", "lag", ":as_of")} AS status,
            CASE WHEN last_report_date IS NULL
-                  OR julianday(:as_of) - julianday(last_report_date) > :stale
+                  OR julianday(:as_of) - last_day > :stale
                 THEN 1 ELSE 0 END AS stale,
-           CASE WHEN days_to_finish IS NOT NULL
-                THEN date(last_report_date, '+' || days || ' days') END AS forecast_date,
-           CASE WHEN days_to_finish IS NOT NULL AND julianday(last_report_date) + days <= {LAST_DAY}
-                THEN CAST(julianday(last_report_date) + days - julianday(due) AS INTEGER)
+           CASE WHEN {FORECAST} THEN date(last_day + days) END AS forecast_date,
+           CASE WHEN {FORECAST} AND last_day + days <= {LAST_DAY}
+                THEN CAST(last_day + days - julianday(due) AS INTEGER)
            END AS days_late
     FROM (SELECT *, {ceil_sql("days_to_finish")} AS days FROM base)
 )

@@ -361,6 +361,15 @@ def test_no_forecast(figures):
     assert forecast(figures, date(2021, 3, 1)) is None
 
 
+def test_no_forecast_once_its_date_has_passed():
+    # 50 pp in 31 days: the other 50 by 03-04; not reported done by then, no forecast after
+    figures = [(date(2021, 1, 1), 0.0), (date(2021, 2, 1), 50.0)]
+    assert forecast(figures, date(2021, 3, 3)) == date(2021, 3, 4)
+    assert forecast(figures, date(2021, 3, 4)) == date(2021, 3, 4)
+    assert forecast(figures, date(2021, 3, 5)) is None
+    assert forecast(figures, date(2022, 3, 1)) is None  # past due: not "early"
+
+
 def test_forecast_needs_a_window_of_two():
     with pytest.raises(InvalidValue):
         forecast([], date(2021, 3, 1), window=1)
