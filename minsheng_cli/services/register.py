@@ -41,10 +41,23 @@ def require_project(reg: Register, code: str) -> dict:
 def require_group(reg: Register, name: str) -> dict:
     group = store.get_group(reg.db, name)
     if group is None:
-        names = store.group_names(reg.db)
-        hint = "known: " + ", ".join(names[:12]) if names else "add one with `minsheng add-group`"
-        raise NotFound("group", name, hint)
+        raise NotFound("group", name, known_groups(store.group_names(reg.db), name))
     return group
+
+
+def known_groups(names: list[str], typed: str, shown: int = 12) -> str:
+    """The hint for an unknown group: the names most like what was typed first (containing
+    it, or close to it), at most ``shown``, and how many there are in all."""
+    import difflib
+
+    alike = [n for n in names if typed and (typed in n or n in typed)]
+    alike += [n for n in difflib.get_close_matches(typed, names, n=shown, cutoff=0.5)
+              if n not in alike]
+    listed = (alike + [n for n in names if n not in alike])[:shown]
+    if not listed:
+        return "add one with `minsheng add-group`"
+    more = f", … ({len(names)} in all: see `minsheng groups`)" if len(names) > shown else ""
+    return "known: " + ", ".join(listed) + more
 
 
 def settings(reg: Register) -> dict[str, str]:
