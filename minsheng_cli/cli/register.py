@@ -243,6 +243,8 @@ def progress(
     if recorded.kept:
         kept = ", ".join(f"{key} {value:.15g}" for key, value in recorded.kept.items())
         say(f"minsheng: figure {recorded.id} replaces figure {corrected}; kept from it: {kept}")
+    for note in recorded.notes:
+        say(note)
 
 
 

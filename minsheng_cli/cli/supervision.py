@@ -127,6 +127,8 @@ def add_visit(
             "— avoid duplicate supervision (重复监督)")
     if added.not_assigned:
         say(f"note: {code} is not assigned to {group}")
+    for note in added.notes:
+        say(note)
     typer.echo(added.id)
 
 

@@ -216,11 +216,36 @@ def require_correctable(reg: Register, report: NewProgress) -> dict:
 
 @dataclass(frozen=True)
 class Recorded:
-    """A figure recorded: its id, and what a correction took over from the figure it
-    corrects (``Figure.correcting``)."""
+    """A figure recorded: its id, what a correction took over from the figure it
+    corrects (``Figure.correcting``), and notes on it (``figure_notes``)."""
 
     id: int
     kept: dict[str, float] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def figure_notes(reg: Register, figure_id: int) -> list[str]:
+    """What a clerk should look at twice in a figure just recorded (it stands: over-
+    delivery happens, and a group may see less than a department reported): a percentage
+    or funds below the project's last counting figure before it (figures are
+    cumulative), a percentage over 200 % of the target, funds over twice the budget."""
+    figure = store.get_progress(reg.db, figure_id)
+    code = figure["project_code"]
+    fix = f"a wrong figure is corrected with `minsheng progress {code} --corrects ID`"
+    notes = []
+    for column, unit in (("pct", " %"), ("funds", " 万元")):
+        earlier = figure[column] is not None and store.earlier_figure(reg.db, figure_id, column)
+        if earlier and figure[column] < earlier[1]:
+            notes.append(f"note: {column} {figure[column]:.15g}{unit} is below the figure of "
+                         f"{earlier[0]} ({earlier[1]:.15g}{unit}), though figures are "
+                         f"cumulative; {fix}")
+    if figure["pct"] is not None and figure["pct"] > 200:
+        notes.append(f"note: {figure['pct']:.15g} % of {code}'s target; {fix}")
+    budget = require_project(reg, code)["budget"]
+    if figure["funds"] is not None and budget and figure["funds"] > 2 * budget:
+        notes.append(f"note: funds {figure['funds']:.15g} 万元, over twice {code}'s budget "
+                     f"({budget:.15g} 万元); {fix}")
+    return notes
 
 
 def add_progress(
@@ -236,7 +261,8 @@ def add_progress(
             figure, kept = report.figure.correcting(require_correctable(reg, report))
             report = replace(report, figure=figure)
         rows = progress_rows(reg, ctx, [report], today)
-        return Recorded(store.insert_progress(reg.db, ctx, rows)[0], kept)
+        figure_id = store.insert_progress(reg.db, ctx, rows)[0]
+        return Recorded(figure_id, kept, figure_notes(reg, figure_id))
 
 
 # -- groups ------------------------------------------------------------------------------------
@@ -297,6 +323,7 @@ class VisitAdded:
     id: int
     overlaps: list[dict]
     not_assigned: bool
+    notes: list[str] = field(default_factory=list)  # on its observed figure (figure_notes)
 
 
 def visit_row(reg: Register, visit: NewVisit, today: date) -> tuple[dict, dict, float | None]:
@@ -343,7 +370,9 @@ def add_visit(reg: Register, ctx: WriteContext, visit: NewVisit, today: date) ->
             (visit.date + window).isoformat(),
         ) if window else []
         not_assigned = visit.code not in store.assigned_codes(reg.db, group["id"])
-    return VisitAdded(visit_id, overlaps, not_assigned)
+        observed = store.visit_figure(reg.db, visit_id)
+        notes = figure_notes(reg, observed) if observed is not None else []
+    return VisitAdded(visit_id, overlaps, not_assigned, notes)
 
 
 def visits(

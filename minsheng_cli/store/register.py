@@ -160,6 +160,29 @@ def insert_progress(db, ctx: WriteContext, rows: list[dict]) -> list[int]:
     return insert_rows(db, ctx, "progress", rows)
 
 
+def visit_figure(db: sqlite3.Connection, visit_id: int) -> int | None:
+    """The id of the figure a visit observed, if it recorded one."""
+    row = db.execute("SELECT min(id) FROM progress WHERE visit_id = ?", [visit_id]).fetchone()
+    return row[0]
+
+
+def earlier_figure(
+    db: sqlite3.Connection, figure_id: int, column: str
+) -> tuple[str, float] | None:
+    """(date, value) of the project's last figure before ``figure_id`` (by date, then id)
+    that counts (not corrected) and has a ``column`` (pct or funds)."""
+    if column not in ("pct", "funds"):
+        raise ValueError(column)
+    row = db.execute(
+        f"""SELECT e.date, e.{column} FROM progress f JOIN progress e
+              ON e.project_code = f.project_code
+             AND (e.date < f.date OR (e.date = f.date AND e.id < f.id))
+            WHERE f.id = ? AND e.{column} IS NOT NULL
+              AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = e.id)
+            ORDER BY e.date DESC, e.id DESC LIMIT 1""", [figure_id]).fetchone()
+    return (row[0], row[1]) if row else None
+
+
 def progress_history(db: sqlite3.Connection, code: str, until: str | None = None) -> list[dict]:
     """The project's figures by date, those dated on or before ``until`` when given.  A
     figure corrected later shows its correction (``corrected_by``) whatever the

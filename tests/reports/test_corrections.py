@@ -107,3 +107,28 @@ def test_verify_names_events_cut_from_the_end_of_the_log(cli):
     con.close()
     result = cli("verify", code=1)
     assert "removed from the end of the log" in result.stdout + result.stderr
+
+
+def test_a_figure_below_the_last_one_is_recorded_with_a_note(cli):
+    # figures are cumulative: a lower one is kept (it may be true) but named on stderr
+    setup(cli)  # 3 of 10 on 05-31
+    low = cli("progress", "A", "--done", "2", "--date", "2021-06-10")
+    assert low.stderr == (
+        "note: pct 20 % is below the figure of 2021-05-31 (30 %), though figures are "
+        "cumulative; a wrong figure is corrected with `minsheng progress A --corrects ID`\n")
+    fixed = cli("progress", "A", "--corrects", low.stdout.strip(), "--done", "4")
+    assert "note" not in fixed.stderr  # the wrong figure no longer counts
+    cli("add-group", "东城组", "--level", "基层")
+    seen = cli("add-visit", "A", "--group", "东城组", "--date", "2021-06-12", "--done", "35")
+    assert "note: 350 % of A's target; a wrong figure is corrected" in seen.stderr
+    assert int(seen.stdout) > 0  # recorded
+
+
+def test_funds_over_twice_the_budget_are_named(cli):
+    cli("add-project", "M", "资金项目", "--year", "2021", "--budget", "100")
+    cli("progress", "M", "--pct", "10", "--funds", "50", "--date", "2021-03-31")
+    out = cli("progress", "M", "--pct", "20", "--funds", "201", "--date", "2021-04-30")
+    assert out.stderr == ("note: funds 201 万元, over twice M's budget (100 万元); a wrong "
+                          "figure is corrected with `minsheng progress M --corrects ID`\n")
+    out = cli("progress", "M", "--pct", "30", "--funds", "40", "--date", "2021-05-31")
+    assert out.stderr.startswith("note: funds 40 万元 is below the figure of 2021-04-30 (201")
