@@ -93,7 +93,8 @@ def move_in_tx(reg, ctx, issue_id: int, action: str, req: MoveRequest, today: da
     events = store.issue_events(reg.db, issue_id)
     last = events[-1]["date"] if events else issue["found_on"]
     if req.day.isoformat() < last:
-        raise InvalidValue("date", req.day.isoformat(), f"a date on or after {last} (last step)")
+        raise InvalidValue("date", req.day.isoformat(),
+                           f"a date on or after {last} (issue {issue_id}'s last step)")
     if action == "respond" and not req.note:
         raise InvalidValue("note", "", "the department's reply (--note)")
     if action == "withdraw" and not req.note:

@@ -56,7 +56,8 @@ BAD = [
     (["transfer", "99"], "unknown issue: 99"),
     (["transfer", "abc"], "id: 'abc' is not valid"),
     (["transfer", "1", "--date", "2021-06-17"], "a date on or before today (2021-06-16)"),
-    (["transfer", "1", "--date", "2021-05-31"], "a date on or after 2021-06-01 (last step)"),
+    (["transfer", "1", "--date", "2021-05-31"], "a date on or after 2021-06-01 (issue 1's "
+     "last step)"),
     (["transfer", "1", "--date", "2021-13-01"], "date"),
     (["transfer", "1", "--deadline", "2021-06-15"], "deadline: '2021-06-15' is not valid"),
     (["transfer", "1", "--deadline", "2021-07-01", "--days", "3"], "either --deadline or "
@@ -110,3 +111,13 @@ def test_an_issue_is_not_transferred_to_nobody(issues):
     assert run.dump() == before
     run("issue", "transfer", str(issue), "--department", "市住建局")
     assert run.json("issue", "show", str(issue))["department"] == "市住建局"
+
+
+def test_marking_the_transfer_list_names_the_issue_a_date_does_not_fit(issues):
+    # transfer-list --mark-transferred dated before an open issue's flag: which issue
+    run = issues
+    late = flag(run, "P2", "safety", "围挡缺失", "2021-06-10")
+    before = run.dump()
+    result = run("transfer-list", "--mark-transferred", "--date", "2021-06-05", code=2)
+    assert f"on or after 2021-06-10 (issue {late}'s last step)" in result.stderr
+    assert run.dump() == before
