@@ -15,7 +15,7 @@ import sys
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
@@ -441,22 +441,21 @@ def format_kind(printable: bool):
     return mark
 
 
-FormatOpt = Annotated[
-    str | None,
-    typer.Option("--format", "-f", metavar="FORMAT",
-                 help="table | tsv | csv | json | jsonl | markdown "
-                 "(default: table on a terminal, tsv when piped; with -o, the file's ending)",
-                 autocompletion=completion.choices(*FORMATS), callback=format_kind(False)),
-]
-# For the commands without -o FILE (show, issue show, info, verify): the same choices,
-# without the file's ending.
-StdoutFormatOpt = Annotated[
-    str | None,
-    typer.Option("--format", "-f", metavar="FORMAT",
-                 help="table | tsv | csv | json | jsonl | markdown "
-                 "(default: table on a terminal, tsv when piped)",
-                 autocompletion=completion.choices(*FORMATS), callback=format_kind(False)),
-]
+def format_option(ending: str) -> Any:
+    """--format of the six formats every command writes; ``ending``: what the help adds
+    to the default (the file's ending, for the commands with -o FILE)."""
+    return Annotated[
+        str | None,
+        typer.Option("--format", "-f", metavar="FORMAT",
+                     help="table | tsv | csv | json | jsonl | markdown "
+                     f"(default: table on a terminal, tsv when piped{ending})",
+                     autocompletion=completion.choices(*FORMATS), callback=format_kind(False)),
+    ]
+
+
+FormatOpt = format_option("; with -o, the file's ending")
+# For the commands without -o FILE (show, issue show, info, verify).
+StdoutFormatOpt = format_option("")
 PrintableFormatOpt = Annotated[
     str | None,
     typer.Option("--format", "-f", metavar="FORMAT",
