@@ -92,8 +92,9 @@ def deviation(
                                       "roll-up counts each light)")
         rows = reports.deviation_by_item(register(ctx), day, item=item,
                                          department=department, district=district)
+        filtered = any(v is not None for v in (item, department, district))
         show(ctx, rows, cols(*BY_ITEM_COLUMNS), fmt, out=out,
-             empty="no projects in the register")
+             empty="no projects found" if filtered else "no projects in the register")
         return
     filters = {"item": item, "department": department, "district": district, "lights": lights}
     if out is None and not chart and output_format(fmt) in STREAMED_FORMATS:

@@ -50,7 +50,8 @@ def known_groups(names: list[str], typed: str, shown: int = 12) -> str:
     it, or close to it), at most ``shown``, and how many there are in all."""
     import difflib
 
-    alike = [n for n in names if typed and (typed in n or n in typed)]
+    alike = sorted((n for n in names if typed and (typed in n or n in typed)),
+                   key=lambda n: abs(len(n) - len(typed)))  # the nearest first
     alike += [n for n in difflib.get_close_matches(typed, names, n=shown, cutoff=0.5)
               if n not in alike]
     listed = (alike + [n for n in names if n not in alike])[:shown]
@@ -224,12 +225,18 @@ class Recorded:
     notes: list[str] = field(default_factory=list)
 
 
-def figure_notes(reg: Register, figure_id: int) -> list[str]:
+def figure_notes(reg: Register, figure_id: int, kept: dict | None = None) -> list[str]:
     """What a clerk should look at twice in a figure just recorded (it stands: over-
     delivery happens, and a group may see less than a department reported): a percentage
     or funds below the project's last counting figure before it (figures are
-    cumulative), a percentage over 200 % of the target, funds over twice the budget."""
-    figure = store.get_progress(reg.db, figure_id)
+    cumulative), a percentage over 200 % of the target, funds over twice the budget.
+    Not on what a correction ``kept`` of the figure it corrects: the clerk did not give it."""
+    kept = kept or {}
+    figure = dict(store.get_progress(reg.db, figure_id))
+    if "pct" in kept or "done" in kept:
+        figure["pct"] = None
+    if "funds" in kept:
+        figure["funds"] = None
     code = figure["project_code"]
     fix = f"a wrong figure is corrected with `minsheng progress {code} --corrects ID`"
     notes = []
@@ -262,7 +269,7 @@ def add_progress(
             report = replace(report, figure=figure)
         rows = progress_rows(reg, ctx, [report], today)
         figure_id = store.insert_progress(reg.db, ctx, rows)[0]
-        return Recorded(figure_id, kept, figure_notes(reg, figure_id))
+        return Recorded(figure_id, kept, figure_notes(reg, figure_id, kept))
 
 
 # -- groups ------------------------------------------------------------------------------------

@@ -100,8 +100,9 @@ def move_in_tx(reg, ctx, issue_id: int, action: str, req: MoveRequest, today: da
     if action == "withdraw" and not req.note:
         raise InvalidValue("reason", "", "why the issue is withdrawn (--reason)")
     if action == "transfer" and not (req.department or issue["department"]):
-        raise InvalidValue("department", "", f"the unit to rectify issue {issue_id} "
-                           f"(--department): neither it nor project {issue['code']} names one")
+        raise InvalidValue("department", "", f"a unit to rectify issue {issue_id}: neither it "
+                           f"nor project {issue['code']} names one (`minsheng issue transfer "
+                           f"{issue_id} --department UNIT`)")
     changes: dict = {"status": target}
     workdays, fallback = None, False
     if action in workflow.DEADLINE_MOVES:

@@ -304,7 +304,8 @@ def backup(db: sqlite3.Connection, target: Path) -> dict:
     never leaves half a file; it is switched out of WAL so that it is one self-contained
     file, and checked with ``integrity_check``.  Returns the copy's size and counts.
     """
-    partial = target.with_name(f".{target.name}.partial-{os.getpid()}")
+    # a short name of its own: a target's name near the 255-byte limit must still work
+    partial = target.with_name(f".minsheng-backup-{os.getpid()}.partial")
     try:
         try:
             copy = sqlite3.connect(partial, isolation_level=None)

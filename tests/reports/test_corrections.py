@@ -132,3 +132,11 @@ def test_funds_over_twice_the_budget_are_named(cli):
                           "figure is corrected with `minsheng progress M --corrects ID`\n")
     out = cli("progress", "M", "--pct", "30", "--funds", "40", "--date", "2021-05-31")
     assert out.stderr.startswith("note: funds 40 万元 is below the figure of 2021-04-30 (201")
+
+
+def test_a_correction_notes_only_what_it_gives(cli):
+    setup(cli)  # 3 of 10 on 05-31
+    low = int(cli("progress", "A", "--done", "2", "--date", "2021-06-10").stdout)  # noted
+    money = cli("progress", "A", "--corrects", str(low), "--funds", "10")
+    assert "kept from it: done 2" in money.stderr
+    assert "note" not in money.stderr  # the 20 % it kept was noted when it was given

@@ -150,6 +150,11 @@ def test_the_rollup_takes_the_project_filters(sample, filters):
     assert filters[1] == "无此单位" or rolled
 
 
+def test_the_rollup_of_no_project_says_none_was_found(sample):
+    result = sample("deviation", "--by", "item", "--district", "无此区")
+    assert result.stderr == "minsheng: no projects found\n"
+
+
 def test_the_rollup_refuses_a_light_filter(sample):
     result = sample("deviation", "--by", "item", "--light", "red", code=2)
     assert result.stderr == ("minsheng: light: 'red' is not valid; expected no --light with "

@@ -21,3 +21,8 @@ def test_a_close_name_comes_first():
 
 def test_no_group_yet():
     assert known_groups([], "东城组") == "add one with `minsheng add-group`"
+
+
+def test_of_the_names_containing_it_the_nearest_first():
+    names = [f"第{n}组" for n in range(10, 16)] + ["第1组"]
+    assert known_groups(names, "第1").startswith("known: 第1组, 第10组")

@@ -23,6 +23,17 @@ def test_backup_is_a_register_that_opens_and_verifies(units, tmp_path):
     assert json.loads(copied.stdout)["head_hash"] == units.json("verify")["head_hash"]
 
 
+def test_backup_to_a_name_near_the_limit(units, tmp_path):
+    # 249 bytes is a legal name: the copy is made under a short name of its own beside it
+    # (it once took the target's name plus a suffix, over 255 bytes)
+    folder = tmp_path / "backups"
+    folder.mkdir()
+    target = folder / ("备" * 81 + ".db")  # 243 + 3 bytes
+    units("backup", str(target))
+    assert sqlite3.connect(target).execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert [p.name for p in folder.iterdir()] == [target.name]  # no partial file left
+
+
 def test_backup_never_overwrites_unless_forced(units, tmp_path):
     copy = tmp_path / "copy.db"
     copy.write_text("an earlier file")

@@ -106,8 +106,9 @@ def test_an_issue_is_not_transferred_to_nobody(issues):
     before = run.dump()
     result = run("issue", "transfer", str(issue), code=2)
     assert result.stderr == (
-        f"minsheng: department: '' is not valid; expected the unit to rectify issue {issue} "
-        "(--department): neither it nor project P9 names one\n")
+        f"minsheng: department: '' is not valid; expected a unit to rectify issue {issue}: "
+        f"neither it nor project P9 names one (`minsheng issue transfer {issue} --department "
+        "UNIT`)\n")
     assert run.dump() == before
     run("issue", "transfer", str(issue), "--department", "市住建局")
     assert run.json("issue", "show", str(issue))["department"] == "市住建局"
