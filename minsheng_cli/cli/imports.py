@@ -23,6 +23,9 @@ AllowDuplicatesOpt = Annotated[
 ]
 
 
+NOTES_SHOWN = 20  # notes on imported figures (services.register.figure_notes) said in full
+
+
 def run(
     ctx: typer.Context, kind: str, path: Path, year: int | None = None,
     allow_duplicates: bool = False,
@@ -32,9 +35,14 @@ def run(
 
     sheet = read_sheet(path)
     options = imports.ImportOptions(year=year, allow_duplicates=allow_duplicates)
-    count = imports.run_import(register(ctx), write_context(ctx), kind, sheet, path.name,
-                               today(), options)
-    say(f"imported {count} {kind} row(s) from {path.name}")
+    done = imports.run_import(register(ctx), write_context(ctx), kind, sheet, path.name,
+                              today(), options)
+    say(f"imported {done.count} {kind} row(s) from {path.name}")
+    for note in done.notes[:NOTES_SHOWN]:
+        say(note)
+    if len(done.notes) > NOTES_SHOWN:
+        say(f"note: … and {len(done.notes) - NOTES_SHOWN} more notes on the figures imported "
+            "(`minsheng show CODE` lists a project's)")
 
 
 @app.command()

@@ -11,7 +11,7 @@ file twice would otherwise double every figure and visit without a word.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -41,12 +41,23 @@ def run_import(
     source: str,
     today: date,
     options: ImportOptions | None = None,
-) -> int:
-    """Import ``sheet`` as ``kind``; return the number of rows written."""
+) -> Imported:
+    """Import ``sheet`` as ``kind``; return the number of rows written, and the notes on
+    the figures it wrote (progress, and the figures visits observed: ``figure_notes``)."""
     if kind not in KINDS:
         raise InvalidValue("kind", kind, " | ".join(KINDS))
     with reg.write():  # all-or-nothing: a bad line anywhere rolls back the lines before it
-        return IMPORTERS[kind](reg, ctx, sheet, source, today, options or ImportOptions())
+        last = store.last_progress_id(reg.db)
+        count = IMPORTERS[kind](reg, ctx, sheet, source, today, options or ImportOptions())
+        notes = [note for figure_id in store.progress_ids_after(reg.db, last)
+                 for note in uses.figure_notes(reg, figure_id)]
+    return Imported(count, notes)
+
+
+@dataclass(frozen=True)
+class Imported:
+    count: int
+    notes: list[str] = field(default_factory=list)
 
 
 def refuse(source: str, problems: list[str], repeats: list[str] | None = None) -> None:

@@ -160,6 +160,16 @@ def insert_progress(db, ctx: WriteContext, rows: list[dict]) -> list[int]:
     return insert_rows(db, ctx, "progress", rows)
 
 
+def last_progress_id(db: sqlite3.Connection) -> int:
+    return db.execute("SELECT COALESCE(max(id), 0) FROM progress").fetchone()[0]
+
+
+def progress_ids_after(db: sqlite3.Connection, last: int) -> list[int]:
+    """The ids of the figures written after ``last`` (an import's, inside its transaction)."""
+    return [r[0] for r in db.execute("SELECT id FROM progress WHERE id > ? ORDER BY id",
+                                     [last])]
+
+
 def visit_figure(db: sqlite3.Connection, visit_id: int) -> int | None:
     """The id of the figure a visit observed, if it recorded one."""
     row = db.execute("SELECT min(id) FROM progress WHERE visit_id = ?", [visit_id]).fetchone()

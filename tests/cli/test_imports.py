@@ -189,6 +189,27 @@ def test_import_progress_good(projects2, tmp_path):
     assert [(p["pct"], p["funds"]) for p in hotline] == [(35, None), (None, 80)]
 
 
+def test_imported_figures_get_the_notes_progress_gives(projects2, tmp_path):
+    # a sheet's figure below the last one (cumulative) is imported, and named on stderr,
+    # as `progress` names it; one far over the target too; the others say nothing
+    path = write_csv(tmp_path / "月报.csv", [
+        ["项目编号", "日期", "完成百分比(%)", "完成数量", "累计完成投资(万元)", "备注"],
+        [SCHOOL, "2021-04-30", "", "6", "", ""],
+        [SCHOOL, "2021-05-31", "", "5", "", ""],
+        [HOTLINE, "2021-05-31", "35%", "", "", ""],
+        [SCHOOL, "2021-06-10", "", "30", "", ""],
+    ])
+    result = projects2("import", "progress", str(path))
+    assert result.stderr.splitlines() == [
+        "imported 4 progress row(s) from 月报.csv",
+        "note: pct 50 % is below the figure of 2021-04-30 (60 %), though figures are "
+        f"cumulative; a wrong figure is corrected with `minsheng progress {SCHOOL} "
+        "--corrects ID`",
+        f"note: 300 % of {SCHOOL}'s target; a wrong figure is corrected with `minsheng "
+        f"progress {SCHOOL} --corrects ID`",
+    ]
+
+
 def test_import_progress_percentage_cells_from_xlsx(projects2, tmp_path):
     path = write_xlsx(tmp_path / "月报.xlsx", [
         ["项目编号", "日期", "进度", "累计完成投资"],

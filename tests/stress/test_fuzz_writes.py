@@ -283,7 +283,10 @@ def imported(cli: Cli, kind: str, path, table: str, rows: int) -> None:
                    for line in result.stderr.splitlines()[1:]), result.stderr
     if result.exit_code == 0:
         assert grew(cli, before, table) == rows
-        assert result.stderr.endswith(f"imported {rows} {kind} row(s) from {path.name}\n")
+        # the count, then any notes on the figures imported (services.figure_notes)
+        _, *notes = result.stderr.split(f"imported {rows} {kind} row(s) from {path.name}\n")
+        assert len(notes) == 1 and all(line.startswith("note: ")
+                                       for line in notes[0].splitlines()), result.stderr
 
 
 @FUZZ
