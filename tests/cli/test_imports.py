@@ -174,9 +174,13 @@ def test_missing_file(cli, tmp_path):
 # -- progress and visits ---------------------------------------------------------------------
 
 
+# A department's monthly sheet (月报): its headers.
+MONTHLY = ["项目编号", "日期", "完成百分比(%)", "完成数量", "累计完成投资(万元)", "备注"]
+
+
 def test_import_progress_good(projects2, tmp_path):
     path = write_csv(tmp_path / "月报.csv", [
-        ["项目编号", "日期", "完成百分比(%)", "完成数量", "累计完成投资(万元)", "备注"],
+        MONTHLY,
         [SCHOOL, "2021-05-31", "", "6", "500", "月报"],
         [HOTLINE, "2021-05-31", "35%", "", "", ""],
         [HOTLINE, "2021-06-15", "", "", "80", "只报资金"],
@@ -193,7 +197,7 @@ def test_imported_figures_get_the_notes_progress_gives(projects2, tmp_path):
     # a sheet's figure below the last one (cumulative) is imported, and named on stderr,
     # as `progress` names it; one far over the target too; the others say nothing
     path = write_csv(tmp_path / "月报.csv", [
-        ["项目编号", "日期", "完成百分比(%)", "完成数量", "累计完成投资(万元)", "备注"],
+        MONTHLY,
         [SCHOOL, "2021-04-30", "", "6", "", ""],
         [SCHOOL, "2021-05-31", "", "5", "", ""],
         [HOTLINE, "2021-05-31", "35%", "", "", ""],
