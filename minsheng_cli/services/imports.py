@@ -49,8 +49,7 @@ def run_import(
     with reg.write():  # all-or-nothing: a bad line anywhere rolls back the lines before it
         last = store.last_progress_id(reg.db)
         count = IMPORTERS[kind](reg, ctx, sheet, source, today, options or ImportOptions())
-        notes = [note for figure_id in store.progress_ids_after(reg.db, last)
-                 for note in uses.figure_notes(reg, figure_id)]
+        notes = uses.figure_notes(reg, last)
     return Imported(count, notes)
 
 

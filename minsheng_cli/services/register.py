@@ -225,33 +225,31 @@ class Recorded:
     notes: list[str] = field(default_factory=list)
 
 
-def figure_notes(reg: Register, figure_id: int, kept: dict | None = None) -> list[str]:
-    """What a clerk should look at twice in a figure just recorded (it stands: over-
-    delivery happens, and a group may see less than a department reported): a percentage
-    or funds below the project's last counting figure before it (figures are
+def figure_notes(reg: Register, last: int, kept: dict | None = None) -> list[str]:
+    """What a clerk should look at twice in the figures written after id ``last`` (they
+    stand: over-delivery happens, and a group may see less than a department reported):
+    a percentage or funds below the project's last counting figure before it (figures are
     cumulative), a percentage over 200 % of the target, funds over twice the budget.
-    Not on what a correction ``kept`` of the figure it corrects: the clerk did not give it."""
+    Read in one query, for one figure or an import's.  Not on what a correction ``kept``
+    of the figure it corrects: the clerk did not give it."""
     kept = kept or {}
-    figure = dict(store.get_progress(reg.db, figure_id))
-    if "pct" in kept or "done" in kept:
-        figure["pct"] = None
-    if "funds" in kept:
-        figure["funds"] = None
-    code = figure["project_code"]
-    fix = f"a wrong figure is corrected with `minsheng progress {code} --corrects ID`"
     notes = []
-    for column, unit in (("pct", " %"), ("funds", " 万元")):
-        earlier = figure[column] is not None and store.earlier_figure(reg.db, figure_id, column)
-        if earlier and figure[column] < earlier[1]:
-            notes.append(f"note: {column} {figure[column]:.15g}{unit} is below the figure of "
-                         f"{earlier[0]} ({earlier[1]:.15g}{unit}), though figures are "
-                         f"cumulative; {fix}")
-    if figure["pct"] is not None and figure["pct"] > 200:
-        notes.append(f"note: {figure['pct']:.15g} % of {code}'s target; {fix}")
-    budget = require_project(reg, code)["budget"]
-    if figure["funds"] is not None and budget and figure["funds"] > 2 * budget:
-        notes.append(f"note: funds {figure['funds']:.15g} 万元, over twice {code}'s budget "
-                     f"({budget:.15g} 万元); {fix}")
+    for f in store.figures_after(reg.db, last):
+        code = f["code"]
+        fix = f"a wrong figure is corrected with `minsheng progress {code} --corrects ID`"
+        pct = None if "pct" in kept or "done" in kept else f["pct"]
+        funds = None if "funds" in kept else f["funds"]
+        for value, before, day, what in ((pct, f["pct_before"], f["pct_date"], "pct"),
+                                         (funds, f["funds_before"], f["funds_date"], "funds")):
+            unit = " %" if what == "pct" else " 万元"
+            if value is not None and before is not None and value < before:
+                notes.append(f"note: {what} {value:.15g}{unit} is below the figure of {day} "
+                             f"({before:.15g}{unit}), though figures are cumulative; {fix}")
+        if pct is not None and pct > 200:
+            notes.append(f"note: {pct:.15g} % of {code}'s target; {fix}")
+        if funds is not None and f["budget"] and funds > 2 * f["budget"]:
+            notes.append(f"note: funds {funds:.15g} 万元, over twice {code}'s budget "
+                         f"({f['budget']:.15g} 万元); {fix}")
     return notes
 
 
@@ -268,8 +266,9 @@ def add_progress(
             figure, kept = report.figure.correcting(require_correctable(reg, report))
             report = replace(report, figure=figure)
         rows = progress_rows(reg, ctx, [report], today)
+        last = store.last_progress_id(reg.db)
         figure_id = store.insert_progress(reg.db, ctx, rows)[0]
-        return Recorded(figure_id, kept, figure_notes(reg, figure_id, kept))
+        return Recorded(figure_id, kept, figure_notes(reg, last, kept))
 
 
 # -- groups ------------------------------------------------------------------------------------
@@ -368,6 +367,7 @@ def add_visit(reg: Register, ctx: WriteContext, visit: NewVisit, today: date) ->
         if not Path(photo).is_file():
             raise InvalidValue("photo", photo, "the path of an existing file")
     with reg.write():
+        last = store.last_progress_id(reg.db)
         visit_id = record_visit(reg, ctx, visit, today)
         group = store.get_group(reg.db, visit.group)
         window = timedelta(days=int(settings(reg)["overlap_days"]))
@@ -377,8 +377,7 @@ def add_visit(reg: Register, ctx: WriteContext, visit: NewVisit, today: date) ->
             (visit.date + window).isoformat(),
         ) if window else []
         not_assigned = visit.code not in store.assigned_codes(reg.db, group["id"])
-        observed = store.visit_figure(reg.db, visit_id)
-        notes = figure_notes(reg, observed) if observed is not None else []
+        notes = figure_notes(reg, last)  # on the figure it observed, if any
     return VisitAdded(visit_id, overlaps, not_assigned, notes)
 
 

@@ -164,33 +164,29 @@ def last_progress_id(db: sqlite3.Connection) -> int:
     return db.execute("SELECT COALESCE(max(id), 0) FROM progress").fetchone()[0]
 
 
-def progress_ids_after(db: sqlite3.Connection, last: int) -> list[int]:
-    """The ids of the figures written after ``last`` (an import's, inside its transaction)."""
-    return [r[0] for r in db.execute("SELECT id FROM progress WHERE id > ? ORDER BY id",
-                                     [last])]
+# The last counting figure before ``f`` (by date, then id; corrected ones left out) that
+# has a {column}.
+EARLIER = """(SELECT e.id FROM progress e
+    WHERE e.project_code = f.project_code AND e.{column} IS NOT NULL
+      AND (e.date < f.date OR (e.date = f.date AND e.id < f.id))
+      AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = e.id)
+    ORDER BY e.date DESC, e.id DESC LIMIT 1)"""
 
 
-def visit_figure(db: sqlite3.Connection, visit_id: int) -> int | None:
-    """The id of the figure a visit observed, if it recorded one."""
-    row = db.execute("SELECT min(id) FROM progress WHERE visit_id = ?", [visit_id]).fetchone()
-    return row[0]
-
-
-def earlier_figure(
-    db: sqlite3.Connection, figure_id: int, column: str
-) -> tuple[str, float] | None:
-    """(date, value) of the project's last figure before ``figure_id`` (by date, then id)
-    that counts (not corrected) and has a ``column`` (pct or funds)."""
-    if column not in ("pct", "funds"):
-        raise ValueError(column)
-    row = db.execute(
-        f"""SELECT e.date, e.{column} FROM progress f JOIN progress e
-              ON e.project_code = f.project_code
-             AND (e.date < f.date OR (e.date = f.date AND e.id < f.id))
-            WHERE f.id = ? AND e.{column} IS NOT NULL
-              AND NOT EXISTS (SELECT 1 FROM progress c WHERE c.corrects = e.id)
-            ORDER BY e.date DESC, e.id DESC LIMIT 1""", [figure_id]).fetchone()
-    return (row[0], row[1]) if row else None
+def figures_after(db: sqlite3.Connection, last: int) -> list[dict]:
+    """The figures written after id ``last`` (a command's or an import's, inside its
+    transaction), each with its project's budget and the last counting percentage and
+    funds before it (``pct_date``, ``pct_before``, ``funds_date``, ``funds_before``)."""
+    sql = f"""
+        SELECT f.id, f.project_code AS code, f.pct, f.funds, pr.budget,
+               ep.date AS pct_date, ep.pct AS pct_before,
+               ef.date AS funds_date, ef.funds AS funds_before
+        FROM progress f
+        JOIN projects pr ON pr.code = f.project_code
+        LEFT JOIN progress ep ON ep.id = {EARLIER.format(column="pct")}
+        LEFT JOIN progress ef ON ef.id = {EARLIER.format(column="funds")}
+        WHERE f.id > ? ORDER BY f.id"""
+    return [dict(r) for r in db.execute(sql, [last])]
 
 
 def progress_history(db: sqlite3.Connection, code: str, until: str | None = None) -> list[dict]:
