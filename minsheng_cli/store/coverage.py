@@ -201,6 +201,15 @@ def overdue_issues(as_of: str) -> parallel.Job:
     return parallel.fetch(sql, {"as_of": as_of}, as_table)
 
 
+# ``issues_as_of`` (``i``) with the issue's row (``base``), project, group and visit.
+ISSUES_AT_FROM = """
+        FROM issues_as_of i
+        JOIN issues base ON base.id = i.id
+        JOIN projects p ON p.code = i.project_code
+        LEFT JOIN supervision_groups g ON g.id = base.group_id
+        LEFT JOIN visits v ON v.id = base.visit_id"""
+
+
 def project_issues_at(db: sqlite3.Connection, code: str, as_of: str) -> list[dict]:
     """The project's issues found by ``as_of``, each as it stood at the end of that day
     (status, deadline, unit to rectify, and the verdict while closed), with the columns
@@ -211,11 +220,7 @@ def project_issues_at(db: sqlite3.Connection, code: str, as_of: str) -> list[dic
                i.text, COALESCE(i.department, p.department) AS department, i.found_on,
                g.name AS "group", v.date AS visit_date, i.status, i.deadline,
                {VERDICT_AT} AS verdict, base.created_by
-        FROM issues_as_of i
-        JOIN issues base ON base.id = i.id
-        JOIN projects p ON p.code = i.project_code
-        LEFT JOIN supervision_groups g ON g.id = base.group_id
-        LEFT JOIN visits v ON v.id = base.visit_id
+        {ISSUES_AT_FROM}
         ORDER BY i.id"""
     return [dict(r) for r in db.execute(sql, {"code": code, "as_of": as_of})]
 

@@ -12,7 +12,7 @@ import json
 import sqlite3
 from collections.abc import Sequence
 
-from minsheng_cli.store.coverage import VERDICT_AT, issues_as_of
+from minsheng_cli.store.coverage import ISSUES_AT_FROM, VERDICT_AT, issues_as_of
 
 
 def marks(values: Sequence) -> str:
@@ -53,11 +53,7 @@ TRANSFER_LIST_AT_SQL = f"""
            (SELECT e.note FROM issue_events e
              WHERE e.issue_id = i.id AND e.action = 'respond' AND e.date <= :as_of
              ORDER BY e.date DESC, e.id DESC LIMIT 1) AS response
-    FROM issues_as_of i
-    JOIN issues base ON base.id = i.id
-    JOIN projects p ON p.code = i.project_code
-    LEFT JOIN supervision_groups g ON g.id = base.group_id
-    LEFT JOIN visits v ON v.id = base.visit_id
+    {ISSUES_AT_FROM}
     WHERE i.status IN ({{statuses}}) {{department}}
     ORDER BY COALESCE(i.department, p.department) IS NULL,
              COALESCE(i.department, p.department), i.found_on, i.id"""
